@@ -1,0 +1,18 @@
+import { getRuntime } from "@/server/runtime";
+import { handle, HttpError, json, parseQuery } from "@/server/http/respond";
+import { flowsQuery } from "@/server/http/schemas";
+import { BadCursorError, listRecentFlows } from "@/server/flows/list-recent-flows";
+
+export function GET(req: Request): Promise<Response> {
+  return handle(async () => {
+    const query = parseQuery(flowsQuery, req);
+    const rt = getRuntime();
+    try {
+      const page = await listRecentFlows(await rt.store, { ...query, now: new Date(), stuckAfterMs: rt.config.stuckAfterMs });
+      return json(page);
+    } catch (err) {
+      if (err instanceof BadCursorError) throw new HttpError(400, err.message);
+      throw err;
+    }
+  });
+}

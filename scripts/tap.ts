@@ -1,0 +1,32 @@
+// `npm run tap`: the tap alone, for scaling it apart from the web servers. Several of
+// these share partitions through the consumer group. SIGTERM/SIGINT stop it cleanly.
+import { ConfigError, getConfig } from "../server/config";
+import { openStore } from "../server/db/client";
+import { startTap } from "../server/tap/tap";
+
+async function main(): Promise<void> {
+  const config = getConfig();
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const tap = await startTap(config, store);
+  console.log(`tap: started (${store.kind}), brokers ${config.kafka.brokers.join(",")}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`tap: ${signal}, finishing the current batch and stopping`);
+    void tap
+      .stop()
+      .then(() => store.close())
+      .then(() => process.exit(0), (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,132 @@
+import "server-only";
+// Environment → typed configuration, read once. A bad variable fails the start with one
+// line that names it (ConfigError); nothing falls back silently to a guess.
+import { z } from "zod";
+import { defaultExtractConfig, parseFieldRules } from "./extract";
+import type { ExtractConfig } from "./extract/types";
+
+export class ConfigError extends Error {}
+
+const regex = (name: string) =>
+  z.string().transform((s, ctx) => {
+    try {
+      return new RegExp(s);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: `${name} is not a valid regular expression: ${(err as Error).message}` });
+      return z.NEVER;
+    }
+  });
+
+const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const onOff = z.enum(["on", "off"]);
+
+const envSchema = z.object({
+  KAFKA_BROKERS: z
+    .string()
+    .default("127.0.0.1:9092")
+    .transform((s) => s.split(",").map((b) => b.trim()).filter(Boolean))
+    .refine((list) => list.length > 0 && list.every((b) => /^[^\s:]+:\d{1,5}$/.test(b)), {
+      message: "KAFKA_BROKERS must be host:port[,host:port…]",
+    }),
+  KAFKA_CLIENT_ID: z.string().min(1).default("flowtap"),
+  KAFKA_SASL_MECHANISM: z.enum(["plain", "scram-sha-256", "scram-sha-512"]).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  KAFKA_SSL: z.enum(["true", "false", "on", "off", "1", "0"]).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://")
+    .optional(),
+  FLOWTAP_DATA_DIR: z.string().min(1).default(".flowtap"),
+  FLOWTAP_TOPICS_INCLUDE: regex("FLOWTAP_TOPICS_INCLUDE").default(/.*/),
+  FLOWTAP_TOPICS_EXCLUDE: regex("FLOWTAP_TOPICS_EXCLUDE").default(/^_/),
+  FLOWTAP_TAP: onOff.default("on"),
+  FLOWTAP_TAP_GROUP: z.string().min(1).default("flowtap-tap"),
+  FLOWTAP_TOPIC_REFRESH_S: intIn(1, 30).default(10),
+  FLOWTAP_RETENTION_DAYS: intIn(1, 3650).default(7),
+  FLOWTAP_STUCK_AFTER_S: intIn(10, 30 * 86400).default(300),
+  FLOWTAP_TERMINAL_EVENTS: regex("FLOWTAP_TERMINAL_EVENTS").default(/(Completed|Cancelled|Canceled|Rejected|Closed|Finished)$/i),
+  FLOWTAP_LAG_INTERVAL_S: intIn(1, 3600).default(10),
+  FLOWTAP_CORRELATION_RULES: z.string().default(""),
+  FLOWTAP_DLQ_PATTERN: regex("FLOWTAP_DLQ_PATTERN").optional(),
+  FLOWTAP_VALUE_CAP_BYTES: intIn(1024, 16 * 1024 * 1024).default(65536),
+  PORT: intIn(1, 65535).default(3000),
+});
+
+export interface Config {
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    ssl: boolean;
+    sasl: { mechanism: "plain" | "scram-sha-256" | "scram-sha-512"; username: string; password: string } | null;
+  };
+  databaseUrl: string | null;
+  dataDir: string;
+  topicsInclude: RegExp;
+  topicsExclude: RegExp;
+  tapEnabled: boolean;
+  tapGroup: string;
+  topicRefreshMs: number;
+  retentionDays: number;
+  stuckAfterMs: number;
+  terminalEvents: RegExp;
+  lagIntervalMs: number;
+  extract: ExtractConfig;
+  port: number;
+}
+
+/** Parses an environment; throws ConfigError with one line naming the first bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings count as unset, as shells and .env files produce them.
+  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(clean);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    throw new ConfigError(`Invalid configuration: ${name}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  let sasl: Config["kafka"]["sasl"] = null;
+  if (e.KAFKA_SASL_MECHANISM) {
+    if (!e.KAFKA_SASL_USERNAME) throw new ConfigError("Invalid configuration: KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM");
+    if (!e.KAFKA_SASL_PASSWORD) throw new ConfigError("Invalid configuration: KAFKA_SASL_PASSWORD is required with KAFKA_SASL_MECHANISM");
+    sasl = { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD };
+  }
+  const extract = defaultExtractConfig();
+  try {
+    extract.correlationRules = parseFieldRules(e.FLOWTAP_CORRELATION_RULES);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: FLOWTAP_CORRELATION_RULES: ${(err as Error).message}`);
+  }
+  if (e.FLOWTAP_DLQ_PATTERN) extract.dlqTopicPattern = e.FLOWTAP_DLQ_PATTERN;
+  extract.valueCapBytes = e.FLOWTAP_VALUE_CAP_BYTES;
+  return {
+    kafka: {
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID,
+      ssl: ["true", "on", "1"].includes(e.KAFKA_SSL ?? "false"),
+      sasl,
+    },
+    databaseUrl: e.DATABASE_URL ?? null,
+    dataDir: e.FLOWTAP_DATA_DIR,
+    topicsInclude: e.FLOWTAP_TOPICS_INCLUDE,
+    topicsExclude: e.FLOWTAP_TOPICS_EXCLUDE,
+    tapEnabled: e.FLOWTAP_TAP === "on",
+    tapGroup: e.FLOWTAP_TAP_GROUP,
+    topicRefreshMs: e.FLOWTAP_TOPIC_REFRESH_S * 1000,
+    retentionDays: e.FLOWTAP_RETENTION_DAYS,
+    stuckAfterMs: e.FLOWTAP_STUCK_AFTER_S * 1000,
+    terminalEvents: e.FLOWTAP_TERMINAL_EVENTS,
+    lagIntervalMs: e.FLOWTAP_LAG_INTERVAL_S * 1000,
+    extract,
+    port: e.PORT,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed from process.env on first use. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,95 @@
+import "server-only";
+// The one place that builds a database driver: postgres.js when DATABASE_URL is set,
+// embedded PGlite (persisted under FLOWTAP_DATA_DIR) otherwise. Everything else gets
+// a Store and runs the same SQL on either.
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { sql, type SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Store {
+  kind: "postgres" | "pglite";
+  db: Db;
+  /** Runs raw SQL and returns its rows, whatever the driver. */
+  rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** A cheap round trip, for health checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  databaseUrl: string | null;
+  dataDir: string;
+  /** postgres.js pool size. */
+  maxConnections?: number;
+  migrationsFolder?: string;
+}
+
+const MIGRATION_LOCK = 7_214_420_001;
+
+function migrationsPath(opts: StoreOptions): string {
+  return opts.migrationsFolder ?? resolve(process.cwd(), "drizzle");
+}
+
+async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
+  // Several processes (web servers, taps) may start at once: one migrates, the others wait.
+  const lockClient = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await lockClient`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migratePostgres(drizzlePostgres(lockClient), { migrationsFolder: migrationsPath(opts) });
+    await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+  } finally {
+    await lockClient.end({ timeout: 5 });
+  }
+  const client = postgres(url, {
+    max: opts.maxConnections ?? 10,
+    onnotice: () => {},
+    // Fail fast while PostgreSQL is away; callers retry.
+    connect_timeout: 5,
+    idle_timeout: 60,
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  return {
+    kind: "postgres",
+    db,
+    rows: async <T extends Record<string, unknown>>(query: SQL) => (await db.execute(query)) as unknown as T[],
+    ping: async () => {
+      await client`select 1`;
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir: string, opts: StoreOptions): Promise<Store> {
+  const dir = join(dataDir, "pglite");
+  mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create(dir);
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  await migratePglite(drizzlePglite(client), { migrationsFolder: migrationsPath(opts) });
+  return {
+    kind: "pglite",
+    db,
+    rows: async <T extends Record<string, unknown>>(query: SQL) =>
+      ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+    ping: async () => {
+      await client.query("select 1");
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Opens the store and brings its schema up to date. */
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts.dataDir, opts);
+}
+
+export { sql };

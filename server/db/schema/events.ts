@@ -1,0 +1,54 @@
+import { sql } from "drizzle-orm";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+
+/**
+ * One row per Kafka record, keyed by where it lives in Kafka: re-reading a record
+ * (a crash before the commit, a rebalance) hits the primary key and is absorbed.
+ * Display fields are capped by the extractor; the original bytes stay in Kafka.
+ */
+export const events = pgTable(
+  "events",
+  {
+    topic: text("topic").notNull(),
+    partition: integer("partition").notNull(),
+    offset: bigint("offset", { mode: "bigint" }).notNull(),
+    ts: timestamp("ts", { withTimezone: true, mode: "string" }).notNull(),
+    indexedAt: timestamp("indexed_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    key: text("key"),
+    keyBinary: boolean("key_binary").notNull().default(false),
+    correlationId: text("correlation_id"),
+    correlationFromTrace: boolean("correlation_from_trace").notNull().default(false),
+    traceId: text("trace_id"),
+    causationId: text("causation_id"),
+    eventId: text("event_id"),
+    eventType: text("event_type"),
+    eventVersion: text("event_version"),
+    service: text("service"),
+    headers: jsonb("headers").notNull(),
+    valueKind: text("value_kind").notNull(),
+    value: jsonb("value"),
+    valueTruncated: boolean("value_truncated").notNull().default(false),
+    size: integer("size").notNull(),
+    tombstone: boolean("tombstone").notNull().default(false),
+    isDlq: boolean("is_dlq").notNull().default(false),
+    dlqFamily: text("dlq_family"),
+    dlqSourceTopic: text("dlq_source_topic"),
+    dlqSourcePartition: integer("dlq_source_partition"),
+    dlqSourceOffset: bigint("dlq_source_offset", { mode: "bigint" }),
+    dlqErrorClass: text("dlq_error_class"),
+    dlqErrorMessage: text("dlq_error_message"),
+    dlqStacktrace: text("dlq_stacktrace"),
+    dlqFailedGroup: text("dlq_failed_group"),
+    dlqAttempts: integer("dlq_attempts"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.topic, t.partition, t.offset] }),
+    index("events_correlation_idx").on(t.correlationId, t.ts),
+    index("events_event_id_idx").on(t.eventId),
+    index("events_trace_id_idx").on(t.traceId),
+    index("events_key_idx").on(t.key),
+    // Retention deletes by age; also serves "indexed since".
+    index("events_ts_idx").on(t.ts),
+    index("events_dlq_idx").on(t.topic, t.ts).where(sql`${t.isDlq}`),
+  ],
+);

@@ -1,0 +1,75 @@
+// The extractor: one Kafka record in, everything the index stores about it out.
+// Pure: no I/O, clock or environment, so the tap can call it ~30k times a second.
+
+import { toBase64, utf8Text } from "./bytes";
+import { findDeadLetter } from "./dead-letter";
+import { indexHeaders, headerText, type HeaderIndex } from "./headers";
+import {
+  findCausationId, findCorrelationId, findEventId, findEventType, findEventVersion, findService,
+  type LookupContext,
+} from "./ids";
+import { asObject, type JsonObject } from "./json-path";
+import { capChars, sanitizeText } from "./sanitize";
+import { isoFromMillis } from "./time";
+import { findTrace } from "./trace";
+import type { ExtractConfig, ExtractedRecord, RawRecord } from "./types";
+import { decodeValue } from "./value";
+
+export { defaultExtractConfig, parseFieldRules } from "./config";
+export { sanitizeText } from "./sanitize";
+export { DEFAULT_DLQ_TOPIC_PATTERN, inferDeadLetterSource, type InferredSource } from "./topic-name";
+export type * from "./types";
+
+const EPOCH = "1970-01-01T00:00:00.000Z";
+const CLOUDEVENTS = /^\s*application\/cloudevents/i;
+
+function isStructuredCloudEvent(headers: HeaderIndex, root: JsonObject | null): boolean {
+  const contentType = headerText(headers, "content-type");
+  return root !== null && contentType !== null && CLOUDEVENTS.test(contentType);
+}
+
+function keyOf(key: Uint8Array | null, idMaxChars: number): { key: string | null; keyBinary: boolean } {
+  if (key === null) return { key: null, keyBinary: false };
+  const text = utf8Text(key);
+  if (text !== null) return { key: capChars(text, idMaxChars), keyBinary: false };
+  // Whole base64 quanta only: 4 characters per 3 bytes.
+  const bytes = key.subarray(0, Math.floor(Math.max(0, idMaxChars) / 4) * 3);
+  return { key: toBase64(bytes), keyBinary: true };
+}
+
+export function extractRecord(raw: RawRecord, config: ExtractConfig): ExtractedRecord {
+  const headers = indexHeaders(raw.headers);
+  const decoded = decodeValue(raw.value, config);
+  const root = asObject(decoded.parsed);
+  const ctx: LookupContext = { headers, value: decoded.parsed, root, cloudEvent: isStructuredCloudEvent(headers, root) };
+  const id = (s: string | null): string | null => (s === null ? null : sanitizeText(capChars(s, config.idMaxChars)));
+
+  const topic = sanitizeText(raw.topic);
+  const trace = findTrace(headers);
+  const correlationId = id(findCorrelationId(ctx, config.correlationRules));
+  const traceId = id(trace?.traceId ?? null);
+  const dlq = findDeadLetter(topic, headers, config);
+  return {
+    topic,
+    partition: raw.partition,
+    offset: sanitizeText(raw.offset),
+    timestamp: isoFromMillis(Number(raw.timestamp)) ?? EPOCH,
+    ...keyOf(raw.key, config.idMaxChars),
+    correlationId: correlationId ?? traceId,
+    correlationFromTrace: correlationId === null && traceId !== null,
+    traceId,
+    causationId: id(findCausationId(ctx, config.causationRules, trace?.parentId ?? null)),
+    eventId: id(findEventId(ctx, config.eventIdRules)),
+    eventType: id(findEventType(ctx, config.eventTypeRules)),
+    eventVersion: id(findEventVersion(ctx)),
+    service: id(findService(ctx, config.serviceRules, topic)),
+    headers: headers.display,
+    valueKind: decoded.kind,
+    value: decoded.value,
+    valueTruncated: decoded.truncated,
+    size: decoded.size,
+    tombstone: decoded.tombstone,
+    isDlq: dlq !== null,
+    dlq,
+  };
+}

@@ -1,0 +1,80 @@
+import { toBase64, utf8Prefix, utf8Text } from "./bytes";
+import { sanitizeJson } from "./sanitize";
+import type { ExtractConfig, ValueKind } from "./types";
+
+export interface DecodedValue {
+  kind: ValueKind;
+  /** What the index shows: parsed JSON, text, { base64 }, a text prefix when truncated, or null. */
+  value: unknown;
+  truncated: boolean;
+  size: number;
+  tombstone: boolean;
+  /** The full parse, for identifier lookups even when `value` is truncated; undefined when not JSON. */
+  parsed: unknown;
+}
+
+type ValueLimits = Pick<ExtractConfig, "valueCapBytes" | "maxJsonDepth">;
+
+export function decodeValue(bytes: Uint8Array | null, limits: ValueLimits): DecodedValue {
+  if (bytes === null) {
+    return { kind: "null", value: null, truncated: false, size: 0, tombstone: true, parsed: undefined };
+  }
+  const size = bytes.length;
+  const cap = Math.max(0, limits.valueCapBytes);
+  const truncated = size > cap;
+  const text = utf8Text(bytes);
+  if (text === null) {
+    const shown = truncated ? bytes.subarray(0, cap) : bytes;
+    return { kind: "binary", value: { base64: toBase64(shown) }, truncated, size, tombstone: false, parsed: undefined };
+  }
+  const json = parseJson(text, limits.maxJsonDepth);
+  const base = { truncated, size, tombstone: false } as const;
+  // Text from valid UTF-8 without NUL is already PostgreSQL-safe; only JSON escapes can add NUL or lone surrogates.
+  if (truncated) return { ...base, kind: json ? "json" : "text", value: utf8Prefix(bytes, cap), parsed: json?.value };
+  if (json === null) return { ...base, kind: "text", value: text, parsed: undefined };
+  const value = text.includes("\\u") ? sanitizeJson(json.value) : json.value;
+  return { ...base, kind: "json", value, parsed: value };
+}
+
+/** Characters a JSON text can start with; anything else is not worth a parse attempt. */
+function looksLikeJson(c: number): boolean {
+  return (
+    c === 0x7b || c === 0x5b || c === 0x22 || c === 0x2d || (c >= 0x30 && c <= 0x39) ||
+    c === 0x74 || c === 0x66 || c === 0x6e
+  );
+}
+
+function isJsonSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** The parsed value of `text`, or null when it is not JSON or nests deeper than `maxDepth`. */
+function parseJson(text: string, maxDepth: number): { value: unknown } | null {
+  let start = 0;
+  while (start < text.length && isJsonSpace(text.charCodeAt(start))) start++;
+  if (start === text.length || !looksLikeJson(text.charCodeAt(start))) return null;
+  let value: unknown;
+  try {
+    // V8 parses iteratively, so depth alone cannot overflow the stack here; were it to, the catch keeps it text.
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  // Nesting deeper than maxDepth needs more than maxDepth brackets, so short texts skip the walk.
+  return text.length - start > maxDepth && tooDeep(value, maxDepth) ? null : { value };
+}
+
+/** Walks containers with an explicit stack: visits nodes, not characters, and stops at the first too-deep one. */
+function tooDeep(root: unknown, maxDepth: number): boolean {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth: 0 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { node, depth } = item;
+    if (node === null || typeof node !== "object") continue;
+    if (depth + 1 > maxDepth) return true;
+    const children = Array.isArray(node) ? (node as unknown[]) : Object.values(node);
+    for (const child of children) {
+      if (child !== null && typeof child === "object") stack.push({ node: child, depth: depth + 1 });
+    }
+  }
+  return false;
+}

@@ -1,0 +1,55 @@
+import "server-only";
+// What every route handler shares: input parsing with zod, JSON errors, the store.
+import type { z } from "zod";
+import { ConfigError } from "../config";
+import { getRuntime } from "../runtime";
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function json(body: unknown, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set("content-type", "application/json; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  return new Response(JSON.stringify(body), { ...init, headers });
+}
+
+export function errorResponse(status: number, message: string): Response {
+  return json({ error: message }, { status });
+}
+
+/** Parses the query string with a zod schema; a bad parameter is a 400 naming it. */
+export function parseQuery<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
+  const params = Object.fromEntries(new URL(req.url).searchParams);
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
+    throw new HttpError(400, `${where}${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Runs a handler, turning thrown errors into JSON error responses. */
+export async function handle(fn: () => Promise<Response>): Promise<Response> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof HttpError) return errorResponse(err.status, err.message);
+    if (err instanceof ConfigError) return errorResponse(500, err.message);
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`flowtap: request failed: ${message}`);
+    // The index is unreachable: say so plainly, the UI shows it as a banner.
+    return errorResponse(503, `the index store is unavailable: ${message}`);
+  }
+}
+
+export async function storeOrThrow() {
+  return getRuntime().store;
+}

@@ -1,0 +1,104 @@
+import "server-only";
+// A consumer-group loop that hands whole partition batches to a handler and commits a
+// batch's offsets only after the handler has resolved. If the handler throws, nothing is
+// committed and the batch is read again.
+import type { Consumer, EachBatchPayload } from "kafkajs";
+import type { RawRecord } from "../extract/types";
+import { createKafka, type KafkaSettings } from "./client";
+
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  records: RawRecord[];
+  /** The partition's high watermark when the batch was fetched (decimal string). */
+  highWatermark: string;
+  heartbeat(): Promise<void>;
+  /** False once the consumer is stopping, or the partition was revoked/seeked: stop work, do not commit. */
+  isActive(): boolean;
+}
+
+export interface BatchConsumerOptions {
+  groupId: string;
+  topics: string[];
+  fromBeginning: boolean;
+  handle(batch: PartitionBatch): Promise<void>;
+  onAssignment?(partitions: Array<{ topic: string; partition: number }>): void;
+  onCrash?(error: Error): void;
+  /** Upper bound on bytes fetched per request: bounds memory under a backlog. */
+  maxBytes?: number;
+}
+
+export interface BatchConsumer {
+  stop(): Promise<void>;
+}
+
+function toRaw(topic: string, partition: number, payload: EachBatchPayload["batch"]["messages"][number]): RawRecord {
+  return {
+    topic,
+    partition,
+    offset: payload.offset,
+    timestamp: payload.timestamp,
+    key: payload.key ?? null,
+    headers: (payload.headers ?? {}) as RawRecord["headers"],
+    value: payload.value ?? null,
+  };
+}
+
+export async function startBatchConsumer(settings: KafkaSettings, opts: BatchConsumerOptions): Promise<BatchConsumer> {
+  const kafka = createKafka(settings, { clientId: `${settings.clientId}-tap` });
+  const consumer: Consumer = kafka.consumer({
+    groupId: opts.groupId,
+    // An inspector must never create topics by looking at them.
+    allowAutoTopicCreation: false,
+    maxBytes: opts.maxBytes ?? 8 * 1024 * 1024,
+    maxBytesPerPartition: 1024 * 1024,
+    // A short long-poll lets stop() and topic re-subscription finish within a second.
+    maxWaitTimeInMs: 1_000,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+  });
+  if (opts.onAssignment) {
+    const notify = opts.onAssignment;
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      const assigned = Object.entries(e.payload.memberAssignment).flatMap(([topic, parts]) =>
+        parts.map((partition) => ({ topic, partition })),
+      );
+      notify(assigned);
+    });
+  }
+  if (opts.onCrash) {
+    const crash = opts.onCrash;
+    consumer.on(consumer.events.CRASH, (e) => crash(e.payload.error));
+  }
+  await consumer.connect();
+  await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning });
+  let running = true;
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      if (batch.messages.length === 0) return;
+      await opts.handle({
+        topic: batch.topic,
+        partition: batch.partition,
+        records: batch.messages.map((m) => toRaw(batch.topic, batch.partition, m)),
+        highWatermark: batch.highWatermark,
+        heartbeat: payload.heartbeat,
+        isActive: () => running && payload.isRunning() && !payload.isStale(),
+      });
+      const last = batch.lastOffset();
+      payload.resolveOffset(last);
+      await payload.commitOffsetsIfNecessary({
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }],
+      });
+    },
+  });
+  return {
+    stop: async () => {
+      running = false;
+      await consumer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import "server-only";
+// The process-wide parts: configuration, the store, the Kafka probe, the tap. Kept on
+// globalThis because Next.js bundles instrumentation and route handlers separately and
+// each bundle would otherwise open its own store (PGlite allows one opener per folder).
+import { getConfig, type Config } from "./config";
+import { openStore, type Store } from "./db/client";
+import { createKafkaProbe } from "./kafka/health";
+import { startTap, type Tap } from "./tap/tap";
+
+export interface Runtime {
+  config: Config;
+  store: Promise<Store>;
+  kafka: ReturnType<typeof createKafkaProbe>;
+  tap: Tap | null;
+}
+
+const KEY = Symbol.for("flowtap.runtime");
+type Holder = { [KEY]?: Runtime };
+
+export function getRuntime(): Runtime {
+  const g = globalThis as Holder;
+  if (!g[KEY]) {
+    const config = getConfig();
+    const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    // A failed open is retried on the next request rather than remembered forever.
+    store.catch(() => {
+      if (g[KEY]?.store === store) g[KEY].store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    });
+    g[KEY] = { config, store, kafka: createKafkaProbe(config.kafka), tap: null };
+  }
+  return g[KEY];
+}
+
+/** Starts the tap in this process when FLOWTAP_TAP=on; stops it cleanly on SIGTERM/SIGINT. */
+export async function startBackgroundWork(): Promise<void> {
+  const rt = getRuntime();
+  if (!rt.config.tapEnabled || rt.tap) return;
+  const store = await rt.store;
+  rt.tap = await startTap(rt.config, store);
+  const shutdown = (signal: NodeJS.Signals) => {
+    console.log(`flowtap: ${signal}, stopping the tap`);
+    const tap = rt.tap;
+    rt.tap = null;
+    void (tap ? tap.stop() : Promise.resolve())
+      .catch((err: unknown) => console.error("flowtap: tap stop failed", err))
+      .finally(() => process.exit(0));
+  };
+  process.once("SIGTERM", shutdown);
+  process.once("SIGINT", shutdown);
+}

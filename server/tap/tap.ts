@@ -1,0 +1,158 @@
+import "server-only";
+/**
+ * The tap: indexes every record of every matching topic by correlation ID.
+ *
+ * What it does: a consumer in group FLOWTAP_TAP_GROUP ("flowtap-tap") reads all topics
+ * that match FLOWTAP_TOPICS_INCLUDE and not FLOWTAP_TOPICS_EXCLUDE, from the beginning for
+ * partitions the group has never committed. Each partition batch is extracted (pure) and
+ * written in statements of at most MAX_ROWS_PER_STATEMENT rows.
+ *
+ * When it runs: from instrumentation.ts inside the web server, or alone (`npm run tap`).
+ * Several taps share partitions through the consumer group. Every FLOWTAP_TOPIC_REFRESH_S
+ * it lists topics and restarts its consumer when the matching set changed (a regex
+ * subscription would not see topics created later).
+ *
+ * What it guarantees: offsets are committed only after the batch is in the store. A crash
+ * re-reads from the last commit and the (topic, partition, offset) key absorbs what was
+ * already written. While the store is away the write is retried with backoff, heartbeats
+ * keep the partitions assigned, and nothing is committed; it resumes where it stopped.
+ * Memory is bounded by the fetch size (8 MB per fetch, 1 MB per partition).
+ */
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import type { Config } from "../config";
+import type { Store } from "../db/client";
+import { extractRecord } from "../extract";
+import { createAdmin, type KafkaAdmin } from "../kafka/admin";
+import { startBatchConsumer, type BatchConsumer, type PartitionBatch } from "../kafka/consume";
+import { recordHeartbeat, type TapState } from "./tap-status";
+import { writeEvents } from "./write-events";
+
+export interface Tap {
+  state(): TapState;
+  stop(): Promise<void>;
+}
+
+const HEARTBEAT_MS = 5_000;
+const MAX_BACKOFF_MS = 5_000;
+
+export function selectTopics(all: string[], include: RegExp, exclude: RegExp): string[] {
+  return all.filter((t) => include.test(t) && !exclude.test(t)).sort();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function startTap(config: Config, store: Store, log: (line: string) => void = console.log): Promise<Tap> {
+  const state: TapState = {
+    instanceId: randomUUID(),
+    host: hostname(),
+    startedAt: new Date().toISOString(),
+    state: "starting",
+    topics: [],
+    partitions: [],
+    indexed: 0,
+    lastIndexedAt: null,
+    lastError: null,
+  };
+  const admin: KafkaAdmin = createAdmin(config.kafka);
+  let consumer: BatchConsumer | null = null;
+  let stopped = false;
+  let refreshing: Promise<void> = Promise.resolve();
+
+  const handle = async (batch: PartitionBatch): Promise<void> => {
+    const records = batch.records.map((r) => extractRecord(r, config.extract));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const inserted = await writeEvents(store, records, {
+          terminalEvents: config.terminalEvents,
+          between: batch.heartbeat,
+        });
+        state.indexed += inserted;
+        state.lastIndexedAt = new Date().toISOString();
+        if (state.lastError) {
+          log(`tap: store is back, writing again (${batch.topic}/${batch.partition})`);
+          state.lastError = null;
+          state.state = "running";
+        }
+        return;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (state.lastError !== message) log(`tap: write failed, will retry without committing: ${message}`);
+        state.lastError = message;
+        state.state = "store-unavailable";
+        // Giving up commits nothing: the batch is read again after a rebalance or restart.
+        if (!batch.isActive()) throw new Error(`tap: batch for ${batch.topic}/${batch.partition} abandoned: ${message}`);
+        await sleep(Math.min(MAX_BACKOFF_MS, 200 * 2 ** Math.min(attempt, 5)));
+        await batch.heartbeat().catch(() => {});
+      }
+    }
+  };
+
+  const subscribe = async (topics: string[]): Promise<void> => {
+    if (consumer) await consumer.stop();
+    consumer = null;
+    state.topics = topics;
+    state.partitions = [];
+    if (topics.length === 0 || stopped) return;
+    consumer = await startBatchConsumer(config.kafka, {
+      groupId: config.tapGroup,
+      topics,
+      fromBeginning: true,
+      handle,
+      onAssignment: (p) => {
+        state.partitions = p;
+      },
+      onCrash: (err) => {
+        state.lastError = `consumer crashed: ${err.message}`;
+        log(`tap: ${state.lastError}`);
+      },
+    });
+    state.state = "running";
+    log(`tap: consuming ${topics.length} topic(s) as group ${config.tapGroup}`);
+  };
+
+  const refresh = async (): Promise<void> => {
+    try {
+      const topics = selectTopics(await admin.listTopics(), config.topicsInclude, config.topicsExclude);
+      if (stopped) return;
+      const changed = topics.length !== state.topics.length || topics.some((t, i) => t !== state.topics[i]);
+      if (changed || (!consumer && topics.length > 0)) await subscribe(topics);
+      if (state.state === "kafka-unavailable") state.state = consumer ? "running" : "idle";
+      if (!consumer) state.state = "idle";
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (state.state !== "kafka-unavailable") log(`tap: cannot reach Kafka: ${message}`);
+      state.state = "kafka-unavailable";
+      state.lastError = message;
+    }
+  };
+
+  const heartbeat = async (): Promise<void> => {
+    await recordHeartbeat(store, state).catch(() => {});
+  };
+
+  await refresh();
+  await heartbeat();
+  const refreshTimer = setInterval(() => {
+    refreshing = refreshing.then(refresh);
+  }, config.topicRefreshMs);
+  const heartbeatTimer = setInterval(() => void heartbeat(), HEARTBEAT_MS);
+
+  return {
+    state: () => state,
+    stop: async () => {
+      stopped = true;
+      clearInterval(refreshTimer);
+      clearInterval(heartbeatTimer);
+      await refreshing;
+      if (consumer) await consumer.stop();
+      consumer = null;
+      state.state = "stopped";
+      state.partitions = [];
+      await heartbeat();
+      await admin.close().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import "server-only";
+// One statement per chunk: insert the events (absorbing re-reads on the primary key) and
+// fold only the rows actually inserted into their flows. Either all of it lands or none.
+import { sql } from "drizzle-orm";
+import type { Store } from "../db/client";
+import type { ExtractedRecord } from "../extract/types";
+
+/** Keeps one statement's JSON parameter to a few MB even with capped 64 KiB values. */
+export const MAX_ROWS_PER_STATEMENT = 1000;
+
+function toRow(r: ExtractedRecord, terminalEvents: RegExp) {
+  const d = r.dlq;
+  return {
+    topic: r.topic,
+    partition: r.partition,
+    offset: r.offset,
+    ts: r.timestamp,
+    key: r.key,
+    key_binary: r.keyBinary,
+    correlation_id: r.correlationId,
+    correlation_from_trace: r.correlationFromTrace,
+    trace_id: r.traceId,
+    causation_id: r.causationId,
+    event_id: r.eventId,
+    event_type: r.eventType,
+    event_version: r.eventVersion,
+    service: r.service,
+    headers: r.headers,
+    value_kind: r.valueKind,
+    value: r.value,
+    value_truncated: r.valueTruncated,
+    size: r.size,
+    tombstone: r.tombstone,
+    is_dlq: r.isDlq,
+    dlq_family: d?.family ?? null,
+    dlq_source_topic: d?.sourceTopic ?? null,
+    dlq_source_partition: d?.sourcePartition ?? null,
+    dlq_source_offset: d?.sourceOffset ?? null,
+    dlq_error_class: d?.errorClass ?? null,
+    dlq_error_message: d?.errorMessage ?? null,
+    dlq_stacktrace: d?.stacktrace ?? null,
+    dlq_failed_group: d?.failedGroup ?? null,
+    dlq_attempts: d?.attempts ?? null,
+    terminal: r.eventType !== null && terminalEvents.test(r.eventType),
+  };
+}
+
+const COLUMNS = sql.raw(`topic, partition, "offset", ts, key, key_binary, correlation_id, correlation_from_trace,
+  trace_id, causation_id, event_id, event_type, event_version, service, headers, value_kind, value,
+  value_truncated, size, tombstone, is_dlq, dlq_family, dlq_source_topic, dlq_source_partition,
+  dlq_source_offset, dlq_error_class, dlq_error_message, dlq_stacktrace, dlq_failed_group, dlq_attempts`);
+
+const RECORD_TYPE = sql.raw(`topic text, partition int, "offset" bigint, ts timestamptz, key text,
+  key_binary boolean, correlation_id text, correlation_from_trace boolean, trace_id text, causation_id text,
+  event_id text, event_type text, event_version text, service text, headers jsonb, value_kind text,
+  value jsonb, value_truncated boolean, size int, tombstone boolean, is_dlq boolean, dlq_family text,
+  dlq_source_topic text, dlq_source_partition int, dlq_source_offset bigint, dlq_error_class text,
+  dlq_error_message text, dlq_stacktrace text, dlq_failed_group text, dlq_attempts int, terminal boolean`);
+
+async function writeChunk(store: Store, records: ExtractedRecord[], terminalEvents: RegExp): Promise<number> {
+  const json = JSON.stringify(records.map((r) => toRow(r, terminalEvents)));
+  // Flows are upserted in correlation-id order so two taps writing the same flows cannot deadlock.
+  const rows = await store.rows<{ inserted: number }>(sql`
+    WITH batch AS (
+      SELECT * FROM json_to_recordset(${json}::json) AS x(${RECORD_TYPE})
+    ),
+    ins AS (
+      INSERT INTO events (${COLUMNS})
+      SELECT ${COLUMNS} FROM batch
+      ON CONFLICT DO NOTHING
+      RETURNING topic, partition, "offset", correlation_id, ts, service, is_dlq, correlation_from_trace
+    ),
+    up AS (
+      INSERT INTO flows AS f (correlation_id, first_seen, last_seen, events, services, has_dlq, completed, from_trace, updated_at)
+      SELECT i.correlation_id, min(i.ts), max(i.ts), count(*)::int,
+             coalesce(array_agg(DISTINCT i.service) FILTER (WHERE i.service IS NOT NULL), '{}'),
+             bool_or(i.is_dlq), bool_or(b.terminal), bool_and(i.correlation_from_trace), now()
+      FROM ins i JOIN batch b ON b.topic = i.topic AND b.partition = i.partition AND b."offset" = i."offset"
+      WHERE i.correlation_id IS NOT NULL
+      GROUP BY i.correlation_id
+      ORDER BY i.correlation_id
+      ON CONFLICT (correlation_id) DO UPDATE SET
+        first_seen = least(f.first_seen, excluded.first_seen),
+        last_seen = greatest(f.last_seen, excluded.last_seen),
+        events = f.events + excluded.events,
+        services = ARRAY(SELECT DISTINCT s FROM unnest(f.services || excluded.services) AS s ORDER BY s),
+        has_dlq = f.has_dlq OR excluded.has_dlq,
+        completed = f.completed OR excluded.completed,
+        from_trace = f.from_trace AND excluded.from_trace,
+        updated_at = now()
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM up)::int AS flows
+  `);
+  return rows[0]?.inserted ?? 0;
+}
+
+/**
+ * Writes extracted records to the index. Returns how many were new (the rest were
+ * already there: a re-read after a crash or rebalance).
+ */
+export async function writeEvents(
+  store: Store,
+  records: ExtractedRecord[],
+  opts: { terminalEvents: RegExp; between?: () => Promise<void> },
+): Promise<number> {
+  let inserted = 0;
+  for (let i = 0; i < records.length; i += MAX_ROWS_PER_STATEMENT) {
+    inserted += await writeChunk(store, records.slice(i, i + MAX_ROWS_PER_STATEMENT), opts.terminalEvents);
+    if (opts.between && i + MAX_ROWS_PER_STATEMENT < records.length) await opts.between();
+  }
+  return inserted;
+}
