@@ -20,10 +20,12 @@ function logCreator() {
   return ({ level, log }: { level: number; log: { message: string; [k: string]: unknown } }) => {
     if (level > logLevel.WARN) return;
     const line = `[kafka] ${log.message}${log.error ? `: ${String(log.error)}` : ""}`;
+    // "Restarting the consumer in 7744.5ms" and the like differ only in numbers.
+    const key = line.replace(/\d+(\.\d+)?/g, "#");
     const now = Date.now();
-    if (now - (lastPrinted.get(line) ?? 0) < REPEAT_QUIET_MS) return;
+    if (now - (lastPrinted.get(key) ?? 0) < REPEAT_QUIET_MS) return;
     if (lastPrinted.size > 500) lastPrinted.clear();
-    lastPrinted.set(line, now);
+    lastPrinted.set(key, now);
     console.error(line);
   };
 }

@@ -105,8 +105,9 @@ export async function startTap(config: Config, store: Store, log: (line: string)
         state.partitions = p;
       },
       onCrash: (err) => {
-        state.lastError = `consumer crashed: ${err.message}`;
-        log(`tap: ${state.lastError}`);
+        const message = `consumer crashed: ${err.message}`;
+        if (state.lastError !== message) log(`tap: ${message} (kafkajs restarts it)`);
+        state.lastError = message;
       },
     });
     state.state = "running";

@@ -1,7 +1,7 @@
 // Shared by the integration tests: the broker and PostgreSQL that `npm test` started,
 // fresh databases, producing records, and waiting for conditions (never fixed sleeps).
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { chmodSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { Kafka, logLevel, type Admin, type Message, type Producer } from "kafkajs";
@@ -32,8 +32,11 @@ export async function freshDatabase(serverUrl = pgUrl()): Promise<string> {
   return url.toString();
 }
 
+/** A new folder under the run's work folder, open to other users (PostgreSQL may run as one). */
 export function tempDir(prefix = "ft-"): string {
-  return mkdtempSync(join(process.env.FLOWTAP_TEST_WORKDIR ?? tmpdir(), prefix));
+  const dir = mkdtempSync(join(process.env.FLOWTAP_TEST_WORKDIR ?? tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
 }
 
 export function testConfig(env: Record<string, string | undefined>): Config {
