@@ -106,11 +106,11 @@ CREATE TABLE "replays" (
 	"error" text
 );
 --> statement-breakpoint
-CREATE INDEX "events_correlation_idx" ON "events" USING btree ("correlation_id","ts");--> statement-breakpoint
-CREATE INDEX "events_event_id_idx" ON "events" USING btree ("event_id");--> statement-breakpoint
-CREATE INDEX "events_trace_id_idx" ON "events" USING btree ("trace_id");--> statement-breakpoint
-CREATE INDEX "events_key_idx" ON "events" USING btree ("key");--> statement-breakpoint
-CREATE INDEX "events_ts_idx" ON "events" USING btree ("ts");--> statement-breakpoint
+CREATE INDEX "events_correlation_idx" ON "events" USING btree ("correlation_id","ts") WHERE "events"."correlation_id" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "events_event_id_idx" ON "events" USING btree ("event_id") WHERE "events"."event_id" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "events_trace_id_idx" ON "events" USING btree ("trace_id") WHERE "events"."trace_id" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "events_key_idx" ON "events" USING btree ("key") WHERE "events"."key" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "events_indexed_at_idx" ON "events" USING btree ("indexed_at");--> statement-breakpoint
 CREATE INDEX "events_dlq_idx" ON "events" USING btree ("topic","ts") WHERE "events"."is_dlq";--> statement-breakpoint
 CREATE INDEX "flows_last_seen_idx" ON "flows" USING btree ("last_seen","correlation_id");--> statement-breakpoint
 CREATE INDEX "lag_samples_t_idx" ON "lag_samples" USING btree ("t");--> statement-breakpoint

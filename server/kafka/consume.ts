@@ -26,6 +26,8 @@ export interface BatchConsumerOptions {
   onCrash?(error: Error): void;
   /** Upper bound on bytes fetched per request: bounds memory under a backlog. */
   maxBytes?: number;
+  /** Partition batches handled at once. */
+  concurrency?: number;
 }
 
 export interface BatchConsumer {
@@ -75,6 +77,9 @@ export async function startBatchConsumer(settings: KafkaSettings, opts: BatchCon
   await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning });
   let running = true;
   await consumer.run({
+    // While one partition's batch is being written, the next is extracted: the store and
+    // this process work in parallel. Each partition still has one batch in flight at most.
+    partitionsConsumedConcurrently: opts.concurrency ?? 3,
     autoCommit: false,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {

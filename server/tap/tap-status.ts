@@ -64,7 +64,7 @@ export async function readTapStatus(store: Store): Promise<TapStatus> {
     SELECT CASE WHEN coalesce((SELECT reltuples FROM est), -1) < 100000
                 THEN (SELECT count(*) FROM events)::float8
                 ELSE (SELECT reltuples FROM est)::float8 END AS total,
-           (SELECT min(ts)::text FROM events) AS since
+           (SELECT min(indexed_at)::text FROM events) AS since
   `);
   const instances = live?.instances ?? 0;
   return {

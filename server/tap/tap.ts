@@ -17,6 +17,7 @@ import "server-only";
  * already written. While the store is away the write is retried with backoff, heartbeats
  * keep the partitions assigned, and nothing is committed; it resumes where it stopped.
  * Memory is bounded by the fetch size (8 MB per fetch, 1 MB per partition).
+ * Retention (server/retention) runs beside it, hourly.
  */
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
@@ -25,6 +26,7 @@ import type { Store } from "../db/client";
 import { extractRecord } from "../extract";
 import { createAdmin, type KafkaAdmin } from "../kafka/admin";
 import { startBatchConsumer, type BatchConsumer, type PartitionBatch } from "../kafka/consume";
+import { startRetention } from "../retention/prune-index";
 import { recordHeartbeat, type TapState } from "./tap-status";
 import { writeEvents } from "./write-events";
 
@@ -140,6 +142,7 @@ export async function startTap(config: Config, store: Store, log: (line: string)
     refreshing = refreshing.then(refresh);
   }, config.topicRefreshMs);
   const heartbeatTimer = setInterval(() => void heartbeat(), HEARTBEAT_MS);
+  const stopRetention = startRetention(store, config.retentionDays, log);
 
   return {
     state: () => state,
@@ -147,6 +150,7 @@ export async function startTap(config: Config, store: Store, log: (line: string)
       stopped = true;
       clearInterval(refreshTimer);
       clearInterval(heartbeatTimer);
+      stopRetention();
       await refreshing;
       if (consumer) await consumer.stop();
       consumer = null;

@@ -43,12 +43,14 @@ export const events = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.topic, t.partition, t.offset] }),
-    index("events_correlation_idx").on(t.correlationId, t.ts),
-    index("events_event_id_idx").on(t.eventId),
-    index("events_trace_id_idx").on(t.traceId),
-    index("events_key_idx").on(t.key),
-    // Retention deletes by age; also serves "indexed since".
-    index("events_ts_idx").on(t.ts),
+    // Partial: sparse columns cost no index maintenance on the rows that lack them.
+    index("events_correlation_idx").on(t.correlationId, t.ts).where(sql`${t.correlationId} IS NOT NULL`),
+    index("events_event_id_idx").on(t.eventId).where(sql`${t.eventId} IS NOT NULL`),
+    index("events_trace_id_idx").on(t.traceId).where(sql`${t.traceId} IS NOT NULL`),
+    index("events_key_idx").on(t.key).where(sql`${t.key} IS NOT NULL`),
+    // Retention deletes by when we indexed a record, not by its producer-set timestamp
+    // (which can be anything); also answers "indexed since".
+    index("events_indexed_at_idx").on(t.indexedAt),
     index("events_dlq_idx").on(t.topic, t.ts).where(sql`${t.isDlq}`),
   ],
 );

@@ -1,0 +1,200 @@
+// `npm run bench`: the benchmarks. Each figure is printed beside a baseline measured in the
+// same run (these machines are shared and noisy, so the ratio is what travels), and all of
+// it is written to BENCHMARKS.md. BENCH_RECORDS sets the data size (default 1,000,000).
+import { spawn } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { Kafka, logLevel } from "kafkajs";
+import postgres from "postgres";
+import { benchTopics, FLOW_SIZE, produceBenchData, type BenchData } from "./lib/bench-data";
+import { percentile, rssMb, watchGroup } from "./lib/bench-measure";
+import { startKafka } from "./lib/kafka-broker";
+import { startPostgres } from "./lib/postgres-server";
+
+const TOTAL = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const TOPICS = 12;
+const PARTITIONS = 3;
+const root = resolve(import.meta.dirname, "..");
+const log = (s: string) => console.log(`[bench] ${s}`);
+const rows: string[] = [];
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function row(what: string, figure: string, baseline: string, ratio: string, target: string, verdict: boolean | null) {
+  const v = verdict === null ? "" : verdict ? "meets" : "**misses**";
+  rows.push(`| ${what} | ${figure} | ${baseline} | ${ratio} | ${target} | ${v} |`);
+  console.log(`${what}: ${figure} (baseline ${baseline}; ratio ${ratio}) target ${target} ${v}`);
+}
+
+async function baselineConsumer(kafka: Kafka, data: BenchData): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `bench-baseline-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: data.topics, fromBeginning: true });
+  let seen = 0;
+  let first = 0;
+  const done = new Promise<number>((resolveDone) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (first === 0) first = performance.now();
+        seen += batch.messages.length;
+        if (seen >= data.total) resolveDone((performance.now() - first) / 1000);
+      },
+    });
+  });
+  const seconds = await done;
+  await consumer.disconnect();
+  return data.total / seconds;
+}
+
+/** Runs `npm run tap` as its own process into the given store; returns rate and peak RSS. */
+async function tapRun(kafka: Kafka, data: BenchData, brokers: string, env: Record<string, string>, label: string) {
+  const group = `bench-tap-${label}-${Date.now()}`;
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/tap.ts"], {
+    cwd: root,
+    env: { ...process.env, KAFKA_BROKERS: brokers, FLOWTAP_TAP_GROUP: group, FLOWTAP_TOPICS_INCLUDE: "^bench\\.", ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  let peak = 0;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const sample = () => {
+      const r = child.pid ? rssMb(child.pid) : null;
+      if (r !== null) peak = Math.max(peak, r);
+    };
+    const timer = setInterval(sample, 100);
+    const { rate, seconds } = await watchGroup(admin, group, data.topics, data.total, { timeoutMs: 15 * 60_000, onTick: sample });
+    clearInterval(timer);
+    log(`tap → ${label}: ${fmt(data.total)} records in ${seconds.toFixed(1)} s, peak RSS ${fmt(peak)} MB`);
+    return { rate, peak };
+  } finally {
+    await admin.disconnect();
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+  }
+}
+
+/** What existing Kafka UIs do: read the topics from the beginning until the flow's records are seen. */
+async function scanSearch(kafka: Kafka, data: BenchData, cid: string): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `bench-scan-${Date.now()}-${Math.random()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: data.topics, fromBeginning: true });
+  const started = performance.now();
+  let found = 0;
+  const done = new Promise<number>((resolveDone) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) {
+          const header = m.headers?.["x-correlation-id"];
+          if (header?.toString() === cid || m.value?.includes(cid)) found++;
+        }
+        if (found >= FLOW_SIZE) resolveDone(performance.now() - started);
+      },
+    });
+  });
+  const ms = await done;
+  await consumer.disconnect();
+  return ms;
+}
+
+/** Server-side latency of the route handlers (zod, query, JSON) over the PostgreSQL index. */
+async function apiLatency(dbUrl: string, data: BenchData) {
+  Object.assign(process.env, { DATABASE_URL: dbUrl, FLOWTAP_TAP: "off" });
+  const flowRoute = await import("../app/api/flows/[correlationId]/route");
+  const searchRoute = await import("../app/api/search/route");
+  const time = async (fn: () => Promise<Response>, check: (b: string) => boolean) => {
+    const t = performance.now();
+    const res = await fn();
+    const text = await res.text();
+    const ms = performance.now() - t;
+    if (res.status !== 200 || !check(text)) throw new Error(`bad answer ${res.status}: ${text.slice(0, 200)}`);
+    return ms;
+  };
+  const flow = (id: string) => () => flowRoute.GET(new Request(`http://x/api/flows/${id}`), { params: Promise.resolve({ correlationId: id }) });
+  const search = (q: string) => () => searchRoute.GET(new Request(`http://x/api/search?q=${encodeURIComponent(q)}`));
+  for (const id of data.sampleIds.slice(0, 20)) await time(flow(id), () => true);
+  const flowMs: number[] = [];
+  const searchMs: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (let k = 0; k < data.sampleIds.length; k++) {
+      const id = data.sampleIds[k]!;
+      flowMs.push(await time(flow(id), (b) => b.includes(`"correlationId":"${id}"`) && (b.match(/"offset"/g)?.length ?? 0) >= FLOW_SIZE));
+      const q = k % 2 ? id : data.sampleEventIds[k]!;
+      searchMs.push(await time(search(q), (b) => b.includes(`"correlationId":"${id}"`)));
+    }
+  }
+  flowMs.sort((a, b) => a - b);
+  searchMs.sort((a, b) => a - b);
+  return { flowMs, searchMs };
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), "flowtap-bench-"));
+  chmodSync(work, 0o755);
+  const pg = await startPostgres({ dir: join(work, "pg") });
+  const broker = await startKafka({ dataDir: join(work, "kafka"), heapMb: 1024, log });
+  const kafka = new Kafka({ clientId: "flowtap-bench", brokers: [broker.brokers], logLevel: logLevel.ERROR });
+  try {
+    const topics = benchTopics("bench", TOPICS);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS })), waitForLeaders: true });
+    await admin.disconnect();
+    const data = await produceBenchData(kafka, topics, TOTAL, log);
+
+    log("baseline: a bare kafkajs eachBatch consumer that does nothing");
+    const baseline = await baselineConsumer(kafka, data);
+    log(`baseline: ${fmt(baseline)} records/s`);
+
+    const server = postgres(pg.url, { max: 1 });
+    await server`CREATE DATABASE bench`;
+    await server.end();
+    const dbUrl = pg.url.replace(/\/postgres$/, "/bench");
+    const pgRun = await tapRun(kafka, data, broker.brokers, { DATABASE_URL: dbUrl }, "postgres");
+    row("Tap → PostgreSQL, records/s", fmt(pgRun.rate), `${fmt(baseline)} (bare consumer)`, `${fmt((pgRun.rate / baseline) * 100)} %`, "≥ 50 % and ≥ 20,000/s", pgRun.rate >= 20_000 && pgRun.rate >= baseline / 2);
+    row("Tap → PostgreSQL, peak RSS", `${fmt(pgRun.peak)} MB`, "", "", "< 400 MB", pgRun.peak < 400);
+    const liteRun = await tapRun(kafka, data, broker.brokers, { FLOWTAP_DATA_DIR: join(work, "pglite") }, "pglite");
+    row("Tap → PGlite, records/s", fmt(liteRun.rate), `${fmt(baseline)} (bare consumer)`, `${fmt((liteRun.rate / baseline) * 100)} %`, "≥ 10,000/s", liteRun.rate >= 10_000);
+    row("Tap → PGlite, peak RSS", `${fmt(liteRun.peak)} MB`, "", "", "< 400 MB", liteRun.peak < 400);
+
+    log(`API latency over ${fmt(TOTAL)} indexed records`);
+    const { flowMs, searchMs } = await apiLatency(dbUrl, data);
+    log("scan-based search (what existing Kafka UIs do), 3 flows: early, middle, late");
+    const scans: number[] = [];
+    for (const id of [data.sampleIds[10]!, data.sampleIds[100]!, data.sampleIds[190]!]) scans.push(await scanSearch(kafka, data, id));
+    const scanMean = scans.reduce((a, b) => a + b, 0) / scans.length;
+    const p = (xs: number[], q: number) => percentile(xs, q);
+    row("GET /api/flows/{id}, p99 at the server", `${p(flowMs, 99).toFixed(1)} ms (p50 ${p(flowMs, 50).toFixed(1)})`, `scan: ${fmt(scanMean)} ms`, `${fmt(scanMean / p(flowMs, 50))}× faster (p50)`, "p99 < 25 ms", p(flowMs, 99) < 25);
+    row("GET /api/search, p99 at the server", `${p(searchMs, 99).toFixed(1)} ms (p50 ${p(searchMs, 50).toFixed(1)})`, `scan: ${fmt(scanMean)} ms`, `${fmt(scanMean / p(searchMs, 50))}× faster (p50)`, "p99 < 25 ms", p(searchMs, 99) < 25);
+
+    const md = [
+      "# Benchmarks",
+      "",
+      `Written by \`npm run bench\` on ${new Date().toISOString()}: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
+      `Data: ${fmt(TOTAL)} JSON records of about 500 bytes over ${TOPICS} topics × ${PARTITIONS} partitions, in flows of ${FLOW_SIZE} events spread across topics; a local single-node broker and a local PostgreSQL, all on this machine.`,
+      "Each figure stands beside a baseline measured in the same run; shared machines are noisy, the ratio is what travels.",
+      "",
+      "| what | figure | baseline (same run) | ratio | target | |",
+      "|---|---|---|---|---|---|",
+      ...rows,
+      "",
+      "How: rates are taken over the window from the first to the last committed batch (start-up excluded), for the bare consumer from its first to last batch.",
+      "The tap runs as `npm run tap` in its own process; its RSS is sampled every 100 ms from /proc.",
+      `API latency: ${flowMs.length} calls each, through the route handlers in-process (zod parse, query, JSON), measured to the end of the body.`,
+      "The scan baseline is a kafkajs consumer reading the 12 topics from the beginning until it has seen the flow's records.",
+      "",
+    ].join("\n");
+    writeFileSync(join(root, "BENCHMARKS.md"), md);
+    log("wrote BENCHMARKS.md");
+  } finally {
+    await broker.stop();
+    pg.destroy();
+    rmSync(work, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  process.exit(1);
+});

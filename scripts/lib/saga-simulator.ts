@@ -1,0 +1,159 @@
+// The demo's traffic: one order saga every ~1/ordersPerSecond seconds, each spread over a few
+// seconds of timers, produced with kafkajs as the services would; plus the services' consumer
+// groups. The saga's shape and wire formats live in saga-events.ts (pure, unit-tested).
+import { Kafka, logLevel, Partitioners, type LogEntry, type Producer } from "kafkajs";
+import { startServiceConsumers, type ServiceConsumers } from "./saga-consumers";
+import {
+  chooseFaults, chooseOutcome, laravelDeadLetter, newSaga, sagaEvent, sagaSteps, springDeadLetter, stepDelayMs,
+  type Outcome, type ProducedAt, type SagaMessage,
+} from "./saga-events";
+import type { Rand } from "./saga-wire";
+
+export { SAGA_TOPICS } from "./saga-events";
+export type { Outcome } from "./saga-events";
+
+export interface SimulatorOptions {
+  brokers: string[];
+  /** New orders per second; default 2.5 (one every 400 ms). */
+  ordersPerSecond?: number;
+  log: (line: string) => void;
+  rand?: Rand;
+}
+
+/** Correlation IDs of finished sagas, newest last, per outcome. */
+export type SampleIds = Record<Outcome, string[]>;
+
+export interface SagaSimulator {
+  stop(): Promise<void>;
+  sampleIds(): SampleIds;
+}
+
+const SAMPLES_KEPT = 5;
+const ERROR_QUIET_MS = 30_000;
+
+/** A kafkajs client whose errors reach `log` at most once per 30 s per line, and not at all once muted. */
+function demoKafka(brokers: string[], log: (line: string) => void): { kafka: Kafka; mute(): void } {
+  let muted = false;
+  const lastPrinted = new Map<string, number>();
+  const logCreator = () => ({ log: entry }: LogEntry) => {
+    // "Response …" lines are single failed requests that kafkajs retries itself (a fresh
+    // broker has no group coordinator for a moment); real failures surface as errors.
+    if (entry.message.startsWith("Response ")) return;
+    const line = `kafka: ${entry.message}${entry.error ? `: ${String(entry.error)}` : ""}`;
+    const now = Date.now();
+    if (muted || now - (lastPrinted.get(line) ?? 0) < ERROR_QUIET_MS) return;
+    lastPrinted.set(line, now);
+    log(line);
+  };
+  const kafka = new Kafka({ clientId: "flowtap-demo", brokers, logLevel: logLevel.ERROR, logCreator, retry: { retries: 5 } });
+  return { kafka, mute: () => void (muted = true) };
+}
+
+export async function startSagaSimulator(opts: SimulatorOptions): Promise<SagaSimulator> {
+  const rand = opts.rand ?? Math.random;
+  const intervalMs = 1000 / (opts.ordersPerSecond ?? 2.5);
+  const { kafka, mute } = demoKafka(opts.brokers, opts.log);
+  // The Java client's partitioner, so records with one key (an order id) share a partition as they would in production.
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  let consumers: ServiceConsumers;
+  try {
+    consumers = await startServiceConsumers(kafka);
+  } catch (err) {
+    await producer.disconnect();
+    throw err;
+  }
+
+  let stopped = false;
+  // Wakes every sleeping saga at stop; each then sees `stopped` and ends.
+  const wakers = new Set<() => void>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      wakers.add(wake);
+    });
+  const running = new Set<Promise<void>>();
+  const samples: SampleIds = { completed: [], compensated: [], "payment-failed": [], "dlq-laravel": [], "dlq-spring": [] };
+  let lastErrorAt = 0;
+
+  const send = async (msg: SagaMessage): Promise<ProducedAt> => {
+    const [meta] = await producer.send({
+      topic: msg.topic,
+      acks: -1,
+      messages: [{ key: msg.key, value: msg.value, headers: msg.headers, timestamp: msg.timestamp }],
+    });
+    const offset = meta?.baseOffset ?? meta?.offset;
+    if (!meta || offset === undefined) throw new Error(`no produce result for ${msg.topic}`);
+    return { partition: meta.partition, offset };
+  };
+
+  const runSaga = async (): Promise<void> => {
+    const outcome = chooseOutcome(rand());
+    const saga = newSaga(rand);
+    let last: { msg: SagaMessage; at: ProducedAt } | null = null;
+    for (const step of sagaSteps(outcome, chooseFaults(rand))) {
+      await sleep(stepDelayMs(step, rand));
+      if (stopped) return;
+      const now = new Date();
+      if (step === "Duplicate" || step === "LaravelDeadLetter" || step === "SpringDeadLetter") {
+        if (!last) throw new Error(`${step} needs a record before it`);
+        const msg =
+          step === "Duplicate" ? last.msg : step === "LaravelDeadLetter" ? laravelDeadLetter(last.msg, now) : springDeadLetter(last.msg, last.at, now);
+        await send(msg);
+      } else {
+        const msg = sagaEvent(saga, step, now, rand);
+        last = { msg, at: await send(msg) };
+      }
+    }
+    const kept = samples[outcome];
+    kept.push(saga.correlationId);
+    if (kept.length > SAMPLES_KEPT) kept.shift();
+  };
+
+  const startOne = () => {
+    const p = runSaga()
+      .catch((err: unknown) => {
+        // A saga that fails to produce is dropped; say so now and then, not per record.
+        if (stopped || Date.now() - lastErrorAt < ERROR_QUIET_MS) return;
+        lastErrorAt = Date.now();
+        opts.log(`simulator: a saga was dropped: ${err instanceof Error ? err.message : String(err)}`);
+      })
+      .finally(() => running.delete(p));
+    running.add(p);
+  };
+
+  const loop = async () => {
+    while (!stopped) {
+      startOne();
+      // ±25% jitter so orders do not tick like a metronome.
+      await sleep(intervalMs * (0.75 + rand() * 0.5));
+    }
+  };
+  const looping = loop();
+
+  return {
+    sampleIds: () => ({
+      completed: [...samples.completed],
+      compensated: [...samples.compensated],
+      "payment-failed": [...samples["payment-failed"]],
+      "dlq-laravel": [...samples["dlq-laravel"]],
+      "dlq-spring": [...samples["dlq-spring"]],
+    }),
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      // Errors from here on are the shutdown's own (the broker may be stopping too).
+      mute();
+      for (const wake of [...wakers]) wake();
+      await looping;
+      // Sends already under way finish (or fail) before the producer goes.
+      await Promise.allSettled([...running]);
+      await Promise.allSettled([producer.disconnect(), consumers.stop()]);
+    },
+  };
+}
