@@ -1,15 +1,31 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import type { ReactNode } from "react";
+import { StatusBar } from "@/components/status-bar";
+import { Providers } from "./providers";
+import "./globals.css";
 
 export const metadata: Metadata = {
   title: "Flowtap",
   description: "Event flow inspector for Kafka",
+  // No favicon file to serve; an empty data URL spares every page load a 404.
+  icons: { icon: "data:," },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body>
+        <Providers>
+          <header className="app-header">
+            <Link href="/" className="brand">
+              Flowtap
+            </Link>
+            <StatusBar />
+          </header>
+          {children}
+        </Providers>
+      </body>
     </html>
   );
 }

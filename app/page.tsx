@@ -1,10 +1,11 @@
+import { Suspense } from "react";
+import { HomeView } from "@/components/home/home-view";
+
 export default function Home() {
+  // useSearchParams needs a Suspense boundary in a prerendered page.
   return (
-    <main>
-      <h1>Flowtap</h1>
-      <p>
-        The index answers on <code>/api/search?q=…</code>, <code>/api/flows</code> and <code>/api/health</code>.
-      </p>
-    </main>
+    <Suspense fallback={<main className="page muted">Loading…</main>}>
+      <HomeView />
+    </Suspense>
   );
 }
