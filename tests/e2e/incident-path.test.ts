@@ -82,6 +82,8 @@ async function newPage(): Promise<{ page: Page; errors: string[] }> {
 test("search from home, see the flow in time order with the dead letter marked, open a payload", async () => {
   const { page, errors } = await newPage();
   await page.goto(app.url);
+  // Recent flows come from the client's first fetch: once they show, the page is hydrated.
+  await page.getByTestId("flow-row").first().waitFor();
   await page.keyboard.press("/");
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-testid")), "search-input", "/ focuses search");
   await page.keyboard.type(cid);
@@ -91,12 +93,13 @@ test("search from home, see the flow in time order with the dead letter marked, 
   const events = page.getByTestId("timeline-event");
   await waitFor("four events on the timeline", async () => (await events.count()) === 4, { timeoutMs: 15_000 });
   const placed = await events.evaluateAll((els) =>
-    els.map((el) => ({ key: el.getAttribute("data-event-key"), dlq: el.getAttribute("data-dlq"), x: el.getBoundingClientRect().left })),
+    els.map((el) => ({ key: el.getAttribute("data-event-key"), dlq: el.getAttribute("data-dlq"), y: el.getBoundingClientRect().top })),
   );
   const byTime = [`${T.created}/0/0`, `${T.payments}/0/0`, `${T.dlt}/0/0`, `${T.cancelled}/0/0`];
-  const xs = byTime.map((k) => placed.find((p) => p.key === k)?.x);
-  assert.ok(xs.every((x) => typeof x === "number"), `all four events are on the timeline: ${JSON.stringify(placed)}`);
-  for (let i = 1; i < xs.length; i++) assert.ok(xs[i]! > xs[i - 1]!, `event ${byTime[i]} is placed after ${byTime[i - 1]}`);
+  // Time runs down the page, one lane (column) per service.
+  const ys = byTime.map((k) => placed.find((p) => p.key === k)?.y);
+  assert.ok(ys.every((y) => typeof y === "number"), `all four events are on the timeline: ${JSON.stringify(placed)}`);
+  for (let i = 1; i < ys.length; i++) assert.ok(ys[i]! > ys[i - 1]!, `event ${byTime[i]} is placed below ${byTime[i - 1]}`);
   assert.deepEqual(placed.filter((p) => p.dlq === "true").map((p) => p.key), [`${T.dlt}/0/0`], "only the dead-letter event is marked");
 
   await page.locator(`[data-testid="timeline-event"][data-event-key="${T.dlt}/0/0"]`).click();
