@@ -1,6 +1,7 @@
 import "server-only";
 // Environment → typed configuration, read once. A bad variable fails the start with one
 // line that names it (ConfigError); nothing falls back silently to a guess.
+import { join } from "node:path";
 import { z } from "zod";
 import { defaultExtractConfig, parseFieldRules } from "./extract";
 import type { ExtractConfig } from "./extract/types";
@@ -50,6 +51,10 @@ const envSchema = z.object({
   FLOWTAP_CORRELATION_RULES: z.string().default(""),
   FLOWTAP_DLQ_PATTERN: regex("FLOWTAP_DLQ_PATTERN").optional(),
   FLOWTAP_VALUE_CAP_BYTES: intIn(1024, 16 * 1024 * 1024).default(65536),
+  FLOWTAP_USERS_FILE: z.string().min(1).optional(),
+  FLOWTAP_SESSION_SECRET: z.string().min(16, "FLOWTAP_SESSION_SECRET must be at least 16 characters").optional(),
+  FLOWTAP_REPLAY_MAX_CYCLES: intIn(1, 100).default(3),
+  FLOWTAP_SECURE_COOKIES: onOff.default("off"),
   PORT: intIn(1, 65535).default(3000),
 });
 
@@ -72,6 +77,11 @@ export interface Config {
   terminalEvents: RegExp;
   lagIntervalMs: number;
   extract: ExtractConfig;
+  usersFile: string;
+  sessionSecret: string | null;
+  replayMaxCycles: number;
+  /** Mark the session cookie Secure (behind HTTPS). */
+  secureCookies: boolean;
   port: number;
 }
 
@@ -119,6 +129,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     terminalEvents: e.FLOWTAP_TERMINAL_EVENTS,
     lagIntervalMs: e.FLOWTAP_LAG_INTERVAL_S * 1000,
     extract,
+    usersFile: e.FLOWTAP_USERS_FILE ?? join(e.FLOWTAP_DATA_DIR, "users.json"),
+    sessionSecret: e.FLOWTAP_SESSION_SECRET ?? null,
+    replayMaxCycles: e.FLOWTAP_REPLAY_MAX_CYCLES,
+    secureCookies: e.FLOWTAP_SECURE_COOKIES === "on",
     port: e.PORT,
   };
 }

@@ -20,7 +20,7 @@ export interface Store {
   kind: "postgres" | "pglite";
   db: Db;
   /** Runs raw SQL and returns its rows, whatever the driver. */
-  rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
   /** A cheap round trip, for health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -64,7 +64,7 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
     kind: "postgres",
     db,
     // postgres.js answers with a RowList (an Array subclass): hand out a plain array, as PGlite does.
-    rows: async <T extends Record<string, unknown>>(query: SQL) => Array.from((await db.execute(query)) as unknown as T[]),
+    rows: async <T,>(query: SQL) => Array.from((await db.execute(query)) as unknown as T[]),
     ping: async () => {
       await client`select 1`;
     },
@@ -84,7 +84,7 @@ async function openPglite(dataDir: string, opts: StoreOptions): Promise<Store> {
   return {
     kind: "pglite",
     db,
-    rows: async <T extends Record<string, unknown>>(query: SQL) =>
+    rows: async <T,>(query: SQL) =>
       ((await db.execute(query)) as unknown as { rows: T[] }).rows,
     ping: async () => {
       await client.query("select 1");

@@ -20,3 +20,30 @@ export const correlationIdParam = text(10_000);
 
 export type SearchQuery = z.infer<typeof searchQuery>;
 export type FlowsQuery = z.infer<typeof flowsQuery>;
+
+/** One request replays at most this many records; the UI sends bulk replays in chunks of it. */
+export const MAX_REPLAY_RECORDS = 1000;
+
+export const replayBody = z.object({
+  records: z
+    .array(
+      z.object({
+        topic: z.string().min(1).max(249),
+        partition: z.number().int().min(0).max(2 ** 31 - 1),
+        offset: z.union([z.string().regex(/^\d{1,19}$/, "must be a decimal offset"), z.number().int().min(0).transform(String)]),
+      }),
+    )
+    .min(1, "must name at least one record")
+    .max(MAX_REPLAY_RECORDS, `at most ${MAX_REPLAY_RECORDS} records per request: send more in chunks`),
+  force: z.boolean().default(false),
+  dryRun: z.boolean().default(false),
+});
+
+export const signInBody = z.object({ name: z.string().min(1).max(100), password: z.string().min(1).max(1000) });
+
+export const auditQuery = z.object({
+  limit: z.coerce.number({ error: "must be a number" }).int().min(1).max(500).default(100),
+  before: z.coerce.number().int().positive().optional(),
+});
+
+export type ReplayBody = z.infer<typeof replayBody>;

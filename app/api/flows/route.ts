@@ -1,10 +1,12 @@
 import { getRuntime } from "@/server/runtime";
+import { requireViewer } from "@/server/auth/authenticate";
 import { handle, HttpError, json, parseQuery } from "@/server/http/respond";
 import { flowsQuery } from "@/server/http/schemas";
 import { BadCursorError, listRecentFlows } from "@/server/flows/list-recent-flows";
 
 export function GET(req: Request): Promise<Response> {
   return handle(async () => {
+    await requireViewer(req);
     const query = parseQuery(flowsQuery, req);
     const rt = getRuntime();
     try {

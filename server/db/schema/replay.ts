@@ -19,6 +19,10 @@ export const replays = pgTable(
     targetTopic: text("target_topic"),
     targetPartition: integer("target_partition"),
     targetOffset: bigint("target_offset", { mode: "bigint" }),
+    /** The target partition's end offset when the row was claimed: a crashed replay is looked for from here. */
+    targetFloor: bigint("target_floor", { mode: "bigint" }),
+    /** The x-flowtap-replay-count the replayed record carries (1 for a first replay; grows when it fails again and comes back). */
+    cycle: integer("cycle").notNull().default(1),
     requestedBy: text("requested_by").notNull(),
     requestedAt: timestamp("requested_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
     settledAt: timestamp("settled_at", { withTimezone: true, mode: "string" }),
