@@ -31,7 +31,7 @@ function runNodeTest(testFiles: string[], env: NodeJS.ProcessEnv): Promise<numbe
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ["--conditions=react-server", "--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=spec", ...testFiles],
+      ["--conditions=react-server", "--import", "tsx", "--test", "--test-concurrency=1", "--test-timeout=600000", "--test-reporter=spec", ...testFiles],
       { stdio: "inherit", env },
     );
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));

@@ -48,6 +48,11 @@ const envSchema = z.object({
   FLOWTAP_STUCK_AFTER_S: intIn(10, 30 * 86400).default(300),
   FLOWTAP_TERMINAL_EVENTS: regex("FLOWTAP_TERMINAL_EVENTS").default(/(Completed|Cancelled|Canceled|Rejected|Closed|Finished)$/i),
   FLOWTAP_LAG_INTERVAL_S: intIn(1, 3600).default(10),
+  FLOWTAP_LAG: onOff.default("on"),
+  FLOWTAP_LAG_GROUPS_INCLUDE: regex("FLOWTAP_LAG_GROUPS_INCLUDE").default(/.*/),
+  FLOWTAP_LAG_GROUPS_EXCLUDE: regex("FLOWTAP_LAG_GROUPS_EXCLUDE").default(/^$/),
+  FLOWTAP_LAG_TOPICS_INCLUDE: regex("FLOWTAP_LAG_TOPICS_INCLUDE").default(/.*/),
+  FLOWTAP_LAG_TOPICS_EXCLUDE: regex("FLOWTAP_LAG_TOPICS_EXCLUDE").default(/^_/),
   FLOWTAP_CORRELATION_RULES: z.string().default(""),
   FLOWTAP_DLQ_PATTERN: regex("FLOWTAP_DLQ_PATTERN").optional(),
   FLOWTAP_VALUE_CAP_BYTES: intIn(1024, 16 * 1024 * 1024).default(65536),
@@ -76,6 +81,11 @@ export interface Config {
   stuckAfterMs: number;
   terminalEvents: RegExp;
   lagIntervalMs: number;
+  lagEnabled: boolean;
+  lagGroupsInclude: RegExp;
+  lagGroupsExclude: RegExp;
+  lagTopicsInclude: RegExp;
+  lagTopicsExclude: RegExp;
   extract: ExtractConfig;
   usersFile: string;
   sessionSecret: string | null;
@@ -128,6 +138,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     stuckAfterMs: e.FLOWTAP_STUCK_AFTER_S * 1000,
     terminalEvents: e.FLOWTAP_TERMINAL_EVENTS,
     lagIntervalMs: e.FLOWTAP_LAG_INTERVAL_S * 1000,
+    lagEnabled: e.FLOWTAP_LAG === "on",
+    lagGroupsInclude: e.FLOWTAP_LAG_GROUPS_INCLUDE,
+    lagGroupsExclude: e.FLOWTAP_LAG_GROUPS_EXCLUDE,
+    lagTopicsInclude: e.FLOWTAP_LAG_TOPICS_INCLUDE,
+    lagTopicsExclude: e.FLOWTAP_LAG_TOPICS_EXCLUDE,
     extract,
     usersFile: e.FLOWTAP_USERS_FILE ?? join(e.FLOWTAP_DATA_DIR, "users.json"),
     sessionSecret: e.FLOWTAP_SESSION_SECRET ?? null,

@@ -5,13 +5,13 @@ import "server-only";
 import { getConfig, type Config } from "./config";
 import { openStore, type Store } from "./db/client";
 import { createKafkaProbe } from "./kafka/health";
-import { startTap, type Tap } from "./tap/tap";
+import { startWorkers, type Workers } from "./workers";
 
 export interface Runtime {
   config: Config;
   store: Promise<Store>;
   kafka: ReturnType<typeof createKafkaProbe>;
-  tap: Tap | null;
+  workers: Workers | null;
 }
 
 const KEY = Symbol.for("flowtap.runtime");
@@ -26,22 +26,22 @@ export function getRuntime(): Runtime {
     store.catch(() => {
       if (g[KEY]?.store === store) g[KEY].store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     });
-    g[KEY] = { config, store, kafka: createKafkaProbe(config.kafka), tap: null };
+    g[KEY] = { config, store, kafka: createKafkaProbe(config.kafka), workers: null };
   }
   return g[KEY];
 }
 
-/** Starts the tap in this process when FLOWTAP_TAP=on; stops it cleanly on SIGTERM/SIGINT. */
+/** Starts the tap and lag sampler in this process when FLOWTAP_TAP=on; stops them on SIGTERM/SIGINT. */
 export async function startBackgroundWork(): Promise<void> {
   const rt = getRuntime();
-  if (!rt.config.tapEnabled || rt.tap) return;
+  if (!rt.config.tapEnabled || rt.workers) return;
   const store = await rt.store;
-  rt.tap = await startTap(rt.config, store);
+  rt.workers = await startWorkers(rt.config, store);
   const shutdown = (signal: NodeJS.Signals) => {
     console.log(`flowtap: ${signal}, stopping the tap`);
-    const tap = rt.tap;
-    rt.tap = null;
-    void (tap ? tap.stop() : Promise.resolve())
+    const workers = rt.workers;
+    rt.workers = null;
+    void (workers ? workers.stop() : Promise.resolve())
       .catch((err: unknown) => console.error("flowtap: tap stop failed", err))
       .finally(() => process.exit(0));
   };

@@ -47,3 +47,23 @@ export const auditQuery = z.object({
 });
 
 export type ReplayBody = z.infer<typeof replayBody>;
+
+const RANGE = /^(\d{1,4})(m|h|d)$/;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `since`: a range back from now (15m, 1h, 7d) or an ISO 8601 instant; at most 30 days back. */
+export const lagQuery = z.object({
+  group: z.string().min(1).max(255).optional(),
+  since: z
+    .string()
+    .default("1h")
+    .transform((s, ctx) => {
+      const m = RANGE.exec(s);
+      const ms = m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : Date.now() - Date.parse(s);
+      if (Number.isNaN(ms) || ms <= 0 || ms > 30 * UNIT_MS.d) {
+        ctx.addIssue({ code: "custom", message: "must be a range like 15m, 6h, 7d (at most 30d) or an ISO time in the last 30 days" });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+});

@@ -6,6 +6,9 @@ import type { Consumer, EachBatchPayload } from "kafkajs";
 import type { RawRecord } from "../extract/types";
 import { createKafka, type KafkaSettings } from "./client";
 
+/** How long stop() waits for a clean leave of the group; past it, the broker is presumed gone. */
+const STOP_DEADLINE_MS = 10_000;
+
 export interface PartitionBatch {
   topic: string;
   partition: number;
@@ -48,6 +51,7 @@ function toRaw(topic: string, partition: number, payload: EachBatchPayload["batc
 
 export async function startBatchConsumer(settings: KafkaSettings, opts: BatchConsumerOptions): Promise<BatchConsumer> {
   const kafka = createKafka(settings, { clientId: `${settings.clientId}-tap` });
+  let running = true;
   const consumer: Consumer = kafka.consumer({
     groupId: opts.groupId,
     // An inspector must never create topics by looking at them.
@@ -58,7 +62,8 @@ export async function startBatchConsumer(settings: KafkaSettings, opts: BatchCon
     maxWaitTimeInMs: 1_000,
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
-    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+    // kafkajs restarts a crashed consumer (broker gone) on its own; once stopped, it must not.
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000, restartOnFailure: async () => running },
   });
   if (opts.onAssignment) {
     const notify = opts.onAssignment;
@@ -75,7 +80,6 @@ export async function startBatchConsumer(settings: KafkaSettings, opts: BatchCon
   }
   await consumer.connect();
   await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning });
-  let running = true;
   await consumer.run({
     // While one partition's batch is being written, the next is extracted: the store and
     // this process work in parallel. Each partition still has one batch in flight at most.
@@ -103,7 +107,11 @@ export async function startBatchConsumer(settings: KafkaSettings, opts: BatchCon
   return {
     stop: async () => {
       running = false;
-      await consumer.disconnect();
+      // With the broker gone kafkajs may sit in its restart loop: do not wait for it forever.
+      let timer: NodeJS.Timeout | undefined;
+      const giveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_DEADLINE_MS)));
+      await Promise.race([consumer.disconnect().catch(() => {}), giveUp]);
+      clearTimeout(timer);
     },
   };
 }

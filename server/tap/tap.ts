@@ -37,6 +37,8 @@ export interface Tap {
 
 const HEARTBEAT_MS = 5_000;
 const MAX_BACKOFF_MS = 5_000;
+/** stop() waits this long for a topic refresh in flight (it may be retrying an absent broker). */
+const STOP_WAIT_MS = 5_000;
 
 export function selectTopics(all: string[], include: RegExp, exclude: RegExp): string[] {
   return all.filter((t) => include.test(t) && !exclude.test(t)).sort();
@@ -138,8 +140,12 @@ export async function startTap(config: Config, store: Store, log: (line: string)
 
   await refresh();
   await heartbeat();
+  // A refresh that outlasts the interval (Kafka away, retries) makes the next one skip, not queue.
+  let busy = false;
   const refreshTimer = setInterval(() => {
-    refreshing = refreshing.then(refresh);
+    if (busy) return;
+    busy = true;
+    refreshing = refresh().finally(() => (busy = false));
   }, config.topicRefreshMs);
   const heartbeatTimer = setInterval(() => void heartbeat(), HEARTBEAT_MS);
   const stopRetention = startRetention(store, config.retentionDays, log);
@@ -151,7 +157,7 @@ export async function startTap(config: Config, store: Store, log: (line: string)
       clearInterval(refreshTimer);
       clearInterval(heartbeatTimer);
       stopRetention();
-      await refreshing;
+      await Promise.race([refreshing, sleep(STOP_WAIT_MS)]);
       if (consumer) await consumer.stop();
       consumer = null;
       state.state = "stopped";

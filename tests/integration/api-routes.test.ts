@@ -50,7 +50,7 @@ before(async () => {
 });
 
 after(async () => {
-  await r.runtime.getRuntime().tap?.stop();
+  await r.runtime.getRuntime().workers?.stop();
   await (await r.runtime.getRuntime().store).close();
   await broker.stop();
 });

@@ -98,7 +98,7 @@ before(async () => {
 });
 
 after(async () => {
-  await m.runtime.getRuntime().tap?.stop();
+  await m.runtime.getRuntime().workers?.stop();
   await store?.close();
 });
 

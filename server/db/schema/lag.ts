@@ -1,4 +1,4 @@
-import { bigint, index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /** End offsets over wall time per partition: the table time lag is interpolated from. */
 export const offsetSamples = pgTable(
@@ -32,3 +32,36 @@ export const lagSamples = pgTable(
     index("lag_samples_t_idx").on(t.t),
   ],
 );
+
+/** Each consumer group's state at the latest sampler tick. */
+export const lagGroups = pgTable("lag_groups", {
+  groupId: text("group_id").primaryKey(),
+  state: text("state").notNull(),
+  members: integer("members").notNull(),
+  /** memberId → { clientId, host, assignment: { topic: partitions[] } } */
+  assignments: jsonb("assignments").notNull(),
+  status: text("status").notNull(),
+  reason: text("reason").notNull(),
+  /** The latest tick's partition rows (committed, end, lag, seconds behind, status, reason). */
+  partitions: jsonb("partitions").notNull().default([]),
+  sampledAt: timestamp("sampled_at", { withTimezone: true, mode: "string" }).notNull(),
+});
+
+/** Rebalances and status changes, drawn as markers on the lag charts. */
+export const lagEvents = pgTable(
+  "lag_events",
+  {
+    groupId: text("group_id").notNull(),
+    t: timestamp("t", { withTimezone: true, mode: "string" }).notNull(),
+    kind: text("kind").notNull(),
+    detail: text("detail").notNull(),
+  },
+  (t) => [index("lag_events_group_t_idx").on(t.groupId, t.t)],
+);
+
+/** Who runs a singleton job (the lag sampler) this tick, when several processes could. */
+export const leases = pgTable("leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  until: timestamp("until", { withTimezone: true, mode: "string" }).notNull(),
+});

@@ -1,0 +1,16 @@
+import { getRuntime } from "@/server/runtime";
+import { handle, json, parseQuery } from "@/server/http/respond";
+import { lagQuery } from "@/server/http/schemas";
+import { requireViewer } from "@/server/auth/authenticate";
+import { getLag } from "@/server/lag/get-lag";
+
+export function GET(req: Request): Promise<Response> {
+  return handle(async () => {
+    await requireViewer(req);
+    const { group, since } = parseQuery(lagQuery, req);
+    const rt = getRuntime();
+    const now = new Date();
+    const lag = await getLag(await rt.store, { group, since: new Date(now.getTime() - since), now, intervalMs: rt.config.lagIntervalMs });
+    return json({ ...lag, intervalS: rt.config.lagIntervalMs / 1000 });
+  });
+}
