@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { StatusBar } from "@/components/status-bar";
+import { UserMenu } from "@/components/auth/user-menu";
 import { Providers } from "./providers";
 import "./globals.css";
 
@@ -22,6 +23,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               Flowtap
             </Link>
             <StatusBar />
+            <UserMenu />
           </header>
           {children}
         </Providers>

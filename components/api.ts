@@ -51,8 +51,15 @@ async function errorOf(res: Response): Promise<ApiError> {
   return new ApiError(res.status, message);
 }
 
+/** Users are configured and this browser is not signed in: go and sign in, then come back. */
+function toSignIn(): void {
+  if (typeof window === "undefined" || window.location.pathname === "/signin") return;
+  window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+}
+
 export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   const res = await request(url, signal);
+  if (res.status === 401) toSignIn();
   if (!res.ok) throw await errorOf(res);
   return (await res.json()) as T;
 }

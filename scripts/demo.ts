@@ -7,7 +7,8 @@ import { join, resolve } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { startKafka, type KafkaBroker } from "./lib/kafka-broker";
 import { buildIsStale, portOpen, runBuild, startWebServer, type WebServer } from "./lib/demo-processes";
-import { pickSamples, SAMPLE_LABELS, waitForFirstFlow, waitForHealth } from "./lib/demo-ready";
+import { pickSamples, SAMPLE_LABELS, useBasicAuth, waitForFirstFlow, waitForHealth } from "./lib/demo-ready";
+import { ensureDemoOperator } from "./lib/demo-user";
 import { SAGA_TOPICS, startSagaSimulator, type SagaSimulator } from "./lib/saga-simulator";
 
 const ROOT = resolve(__dirname, "..");
@@ -129,6 +130,8 @@ async function main(): Promise<void> {
   }
   if (stopping) return;
 
+  const operator = await ensureDemoOperator(dataDir);
+  useBasicAuth(operator.name, operator.password);
   const webLog = join(dataDir, "web.log");
   web = startWebServer({
     root: ROOT,
@@ -167,7 +170,7 @@ async function main(): Promise<void> {
   const samples = await pickSamples(base, () => sim.sampleIds(), { settleMs: 20_000, timeoutMs: 90_000, cancelled });
   if (stopping) return;
 
-  log(`ready: ${base}`);
+  log(`ready: ${base}  (sign in as ${operator.name} / ${operator.password}${operator.generated ? ", a password made for this run; set FLOWTAP_DEMO_PASSWORD to choose one" : ""})`);
   log("correlation IDs to try:");
   for (const [outcome, label] of SAMPLE_LABELS) {
     const id = samples[outcome];

@@ -9,10 +9,17 @@ interface FlowEvent {
   dlq: { sourceTopic: string | null; sourceOffset: string | null } | null;
 }
 
+let authorization: string | null = null;
+
+/** The demo signs its own API calls as the demo operator (the server has users). */
+export function useBasicAuth(name: string, password: string): void {
+  authorization = `Basic ${Buffer.from(`${name}:${password}`).toString("base64")}`;
+}
+
 /** GET as JSON; null while the server does not answer. */
 async function getJson(url: string): Promise<{ status: number; body: unknown } | null> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000), headers: authorization ? { authorization } : {} });
     return { status: res.status, body: await res.json() };
   } catch {
     return null;
