@@ -105,10 +105,12 @@ export function computeTick(input: TickInput, memory: SamplerMemory, intervalMs:
         reason,
       });
       statuses.push(st.status);
-      if (st.status !== "OK") reasons.push(`${c.topic}/${c.partition}: ${st.reason}`);
+      reasons.push(`${c.topic}/${c.partition}: ${st.reason}`);
     }
     let status = groupStatus(statuses);
-    let reason = reasons[0] ?? (statuses.length ? "all partitions OK" : "no committed offsets");
+    // The group's reason is that of a partition that set its status, not merely the first one.
+    const worst = statuses.indexOf(status);
+    let reason = status === "OK" ? (statuses.length ? "all partitions OK" : "no committed offsets") : (reasons[worst] ?? reasons[0] ?? "");
     if (g.error) {
       status = "ERR";
       reason = `offsets unavailable: ${g.error}`;

@@ -1,5 +1,5 @@
 import { getRuntime } from "@/server/runtime";
-import { handle, json, parseQuery } from "@/server/http/respond";
+import { handle, HttpError, json, parseQuery } from "@/server/http/respond";
 import { lagQuery } from "@/server/http/schemas";
 import { requireViewer } from "@/server/auth/authenticate";
 import { getLag } from "@/server/lag/get-lag";
@@ -11,6 +11,7 @@ export function GET(req: Request): Promise<Response> {
     const rt = getRuntime();
     const now = new Date();
     const lag = await getLag(await rt.store, { group, since: new Date(now.getTime() - since), now, intervalMs: rt.config.lagIntervalMs });
+    if (group && lag.groups.length === 0) throw new HttpError(404, `no consumer group ${JSON.stringify(group.slice(0, 200))} has been sampled`);
     return json({ ...lag, intervalS: rt.config.lagIntervalMs / 1000 });
   });
 }
