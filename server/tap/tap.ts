@@ -105,6 +105,8 @@ export async function startTap(config: Config, store: Store, log: (line: string)
       topics,
       fromBeginning: true,
       handle,
+      // PGlite runs its queries one at a time in this process: more batches in flight only hold memory.
+      concurrency: store.kind === "pglite" ? 1 : 3,
       onAssignment: (p) => {
         state.partitions = p;
       },

@@ -5,8 +5,12 @@ import { sql } from "drizzle-orm";
 import type { Store } from "../db/client";
 import type { ExtractedRecord } from "../extract/types";
 
-/** Keeps one statement's JSON parameter to a few MB even with capped 64 KiB values. */
-export const MAX_ROWS_PER_STATEMENT = 1000;
+/**
+ * Rows per statement: keeps one statement's JSON parameter to a few MB even with capped 64 KiB
+ * values. PGlite runs inside this process and its WASM memory only grows, never shrinks, so it
+ * gets smaller statements: its high-water mark is what the process keeps.
+ */
+export const MAX_ROWS_PER_STATEMENT = { postgres: 1000, pglite: 250 } as const;
 
 function toRow(r: ExtractedRecord, terminalEvents: RegExp) {
   const d = r.dlq;
@@ -104,10 +108,11 @@ export async function writeEvents(
   records: ExtractedRecord[],
   opts: { terminalEvents: RegExp; between?: () => Promise<void> },
 ): Promise<number> {
+  const size = MAX_ROWS_PER_STATEMENT[store.kind];
   let inserted = 0;
-  for (let i = 0; i < records.length; i += MAX_ROWS_PER_STATEMENT) {
-    inserted += await writeChunk(store, records.slice(i, i + MAX_ROWS_PER_STATEMENT), opts.terminalEvents);
-    if (opts.between && i + MAX_ROWS_PER_STATEMENT < records.length) await opts.between();
+  for (let i = 0; i < records.length; i += size) {
+    inserted += await writeChunk(store, records.slice(i, i + size), opts.terminalEvents);
+    if (opts.between && i + size < records.length) await opts.between();
   }
   return inserted;
 }
