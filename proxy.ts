@@ -15,4 +15,4 @@ export function proxy(req: NextRequest): NextResponse {
   }
 }
 
-export const config = { matcher: ["/flows/:path*", "/api/flows/:path*"] };
+export const config = { matcher: ["/flows/:path*", "/api/flows/:path*", "/dlq/:path*", "/api/dlq/:path*", "/lag/:path*"] };

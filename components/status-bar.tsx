@@ -1,6 +1,7 @@
 "use client";
 // Header status: is Kafka reachable, is the index store up, is a tap indexing. When Kafka or
 // the store is down, a banner says so in words and what it means for what you see.
+import Link from "next/link";
 import { errorText, type Health } from "./api";
 import { Ago } from "./time";
 import { useHealth } from "./use-health";
@@ -48,6 +49,9 @@ export function StatusBar() {
   const tap = health?.tap;
   return (
     <>
+      <nav aria-label="Sections">
+        <Link href="/dlq">Dead letters</Link> <Link href="/lag">Lag</Link>
+      </nav>
       <div className="status-pills" aria-label="Cluster and tap status">
         {!health ? (
           <Pill tone="unknown" label={failure ? "status unavailable" : "checking…"} title={failure ?? "Asking /api/health"} />

@@ -1,7 +1,6 @@
 // The demo's child processes: `next build` when the build is stale, and `next start`.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, readdirSync, statSync } from "node:fs";
-import { connect } from "node:net";
 import { join } from "node:path";
 
 /** Sources whose change makes the production build stale. */
@@ -22,17 +21,7 @@ export function buildIsStale(root: string): boolean {
   return BUILD_INPUTS.some((p) => newestMtimeMs(join(root, p)) > built);
 }
 
-/** True when something accepts connections on 127.0.0.1:port. */
-export function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect({ host: "127.0.0.1", port });
-    sock.once("connect", () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.once("error", () => resolve(false));
-  });
-}
+export { portOpen } from "./kafka-broker";
 
 /**
  * Runs `npx next build` with the terminal's stdio (its own output is the progress).

@@ -18,7 +18,8 @@ export async function findFlow(store: Store, correlationId: string): Promise<Flo
   const rows = await store.rows<EventRow>(sql`
     SELECT ${EVENT_COLUMNS} FROM events
     WHERE correlation_id = ${correlationId}
-    ORDER BY ts, topic, partition, "offset"
+    -- Qualified: unqualified, ORDER BY would pick the text aliases of the select list ("10" < "9").
+    ORDER BY events.ts, events.topic, events.partition, events."offset"
     LIMIT ${MAX_FLOW_EVENTS + 1}
   `);
   if (rows.length === 0) return null;

@@ -47,7 +47,8 @@ export async function listRecentFlows(store: Store, input: ListFlowsInput): Prom
   const rows = await store.rows<FlowRow>(sql`
     SELECT ${FLOW_COLUMNS} FROM flows
     ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
-    ORDER BY last_seen DESC, correlation_id DESC
+    -- Qualified so the index on (last_seen, correlation_id) serves it, not the text alias.
+    ORDER BY flows.last_seen DESC, flows.correlation_id DESC
     LIMIT ${input.limit + 1}
   `);
   const page = rows.slice(0, input.limit);

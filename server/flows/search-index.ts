@@ -34,7 +34,7 @@ export async function searchIndex(store: Store, q: string, now: Date, stuckAfter
   const flows = ids.length
     ? await store.rows<FlowRow>(sql`
         SELECT ${FLOW_COLUMNS} FROM flows WHERE correlation_id IN (${sql.join(ids.slice(0, 200).map((id) => sql`${id}`), sql`, `)})
-        ORDER BY last_seen DESC LIMIT ${MAX_FLOWS}`)
+        ORDER BY flows.last_seen DESC LIMIT ${MAX_FLOWS}`)
     : [];
   const results: SearchResult[] = flows.map((f) => ({ ...toFlowSummary(f, now, stuckAfterMs), matched: "flow" as const }));
   for (const h of hits) {

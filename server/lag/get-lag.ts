@@ -10,30 +10,64 @@ import { LAG_STATUSES, type LagStatus } from "./status";
 /** About this many points per series, whatever the range. */
 const POINTS = 120;
 
-export interface LagPointJson {
+/** `lag`/`timeLag` null: unknown (the group has no commit there), never "0". */
+export interface LagSeriesPoint {
   t: string;
   lag: number | null;
   timeLag: number | null;
 }
 
+export type GroupState = "Stable" | "Empty" | "PreparingRebalance" | "CompletingRebalance" | "Dead" | "Unknown";
+
+export interface TopicLag {
+  topic: string;
+  lag: number | null;
+  timeLagSeconds: number | null;
+  partitions: number;
+}
+
+/** Offsets are strings (64-bit); `member` is the client id @ host that owns the partition, null when unassigned. */
+export type PartitionLag = Omit<PartitionRow, "groupId"> & { member: string | null };
+
+export interface PartitionSeries {
+  topic: string;
+  partition: number;
+  points: LagSeriesPoint[];
+}
+
+export interface LagMarker {
+  t: string;
+  kind: "rebalance" | "status";
+  detail: string;
+}
+
 export interface GroupLag {
   group: string;
-  state: string;
+  state: GroupState;
   members: number;
   status: LagStatus;
   reason: string;
   lag: number | null;
   timeLagSeconds: number | null;
-  topics: Array<{ topic: string; lag: number | null; timeLagSeconds: number | null; partitions: number }>;
-  partitions: Array<{ topic: string; partition: number; committed: string | null; end: string; lag: number | null; timeLagSeconds: number | null; status: LagStatus; reason: string; member: string | null }>;
-  series: LagPointJson[];
-  partitionSeries?: Array<{ topic: string; partition: number; points: LagPointJson[] }>;
-  markers?: Array<{ t: string; kind: string; detail: string }>;
+  topics: TopicLag[];
+  partitions: PartitionLag[];
+  series: LagSeriesPoint[];
+  /** Only when the request names one group. */
+  partitionSeries?: PartitionSeries[];
+  markers?: LagMarker[];
+}
+
+/** GET /api/lag. */
+export interface LagAnswer {
+  /** The sampler's latest tick; null before its first. */
+  sampledAt: string | null;
+  intervalS: number;
+  groups: GroupLag[];
 }
 
 type GroupRow = {
   group_id: string;
-  state: string;
+  state: GroupState;
   members: number;
   assignments: Record<string, { clientId: string; host: string; assignment: Record<string, number[]> }>;
   status: LagStatus;
@@ -50,7 +84,7 @@ function bucketSeconds(since: Date, now: Date, intervalMs: number): number {
   return Math.max(intervalMs / 1000, Math.ceil((now.getTime() - since.getTime()) / 1000 / POINTS));
 }
 
-export async function getLag(store: Store, input: { group?: string; since: Date; now: Date; intervalMs: number }): Promise<{ sampledAt: string | null; groups: GroupLag[] }> {
+export async function getLag(store: Store, input: { group?: string; since: Date; now: Date; intervalMs: number }): Promise<Omit<LagAnswer, "intervalS">> {
   const groups = await store.rows<GroupRow>(sql`
     SELECT group_id, state, members, assignments, status, reason, partitions, ${isoTs(sql`sampled_at`)} AS sampled_at FROM lag_groups
     ${input.group ? sql`WHERE group_id = ${input.group}` : sql``}`);
@@ -103,13 +137,13 @@ async function addDetail(store: Store, g: GroupLag, since: Date, bucket: number)
            max(lag)::float8 AS lag, max(time_lag_s) AS time_lag
     FROM lag_samples WHERE group_id = ${g.group} AND t >= ${since.toISOString()}::timestamptz
     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
-  const byPartition = new Map<string, { topic: string; partition: number; points: LagPointJson[] }>();
+  const byPartition = new Map<string, PartitionSeries>();
   for (const r of rows) {
     const k = `${r.topic}\u0000${r.partition}`;
     if (!byPartition.has(k)) byPartition.set(k, { topic: r.topic, partition: r.partition, points: [] });
     byPartition.get(k)!.points.push({ t: r.t, lag: r.lag, timeLag: r.time_lag });
   }
   g.partitionSeries = [...byPartition.values()];
-  g.markers = await store.rows<{ t: string; kind: string; detail: string }>(sql`
+  g.markers = await store.rows<LagMarker>(sql`
     SELECT ${isoTs(sql`t`)} AS t, kind, detail FROM lag_events WHERE group_id = ${g.group} AND t >= ${since.toISOString()}::timestamptz ORDER BY t LIMIT 500`);
 }

@@ -1,0 +1,23 @@
+import { getRuntime } from "@/server/runtime";
+import { requireViewer } from "@/server/auth/authenticate";
+import { handle, HttpError, json, parseQuery } from "@/server/http/respond";
+import { dlqMessagesQuery, dlqTopicParams } from "@/server/http/dlq-schemas";
+import { BadCursorError } from "@/server/flows/list-recent-flows";
+import { listDeadLetterMessages } from "@/server/dlq/list-dead-letter-messages";
+import { parseParams } from "@/server/dlq/parse-params";
+
+export function GET(req: Request, ctx: { params: Promise<{ topic: string }> }): Promise<Response> {
+  return handle(async () => {
+    await requireViewer(req);
+    const { topic } = await parseParams(dlqTopicParams, ctx.params);
+    const query = parseQuery(dlqMessagesQuery, req);
+    try {
+      const page = await listDeadLetterMessages(await getRuntime().store, { ...query, topic });
+      if (!page) throw new HttpError(404, `no dead-letter records indexed for topic ${topic}`);
+      return json(page);
+    } catch (err) {
+      if (err instanceof BadCursorError) throw new HttpError(400, err.message);
+      throw err;
+    }
+  });
+}
