@@ -2,6 +2,7 @@
 import type { FlowSummary } from "@/server/flows/flow-summary";
 import type { FlowDetail } from "../api";
 import { CopyButton } from "../copy-button";
+import { ConsumersBehind } from "./consumers-behind";
 import { FlowMarks } from "../home/flow-list";
 import { SearchBox } from "../search-box";
 import { AgoAndAt } from "../time";
@@ -83,6 +84,7 @@ export function FlowHeader({ flow, summary, analysis, live, refreshing, view, la
         <Toggle label="View" value={view} options={[["timeline", "Timeline"], ["table", "Table"]]} onPick={(v) => onChange({ view: v })} />
         <Toggle label="Lanes" value={lanes} options={[["service", "By service"], ["topic", "By topic"]]} onPick={(v) => onChange({ lanes: v })} />
       </div>
+      <ConsumersBehind correlationId={flow.correlationId} />
       {flow.truncated && (
         <p className={s.truncated} role="status">
           This flow has more events than the API returns at once: only the first {flow.events.length.toLocaleString()} are shown.

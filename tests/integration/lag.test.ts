@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import type { Consumer } from "kafkajs";
 import { sql } from "drizzle-orm";
 import { openStore, type Store } from "../../server/db/client";
+import { consumersBehindFlow } from "../../server/lag/consumers-behind-flow";
 import { getLag } from "../../server/lag/get-lag";
 import { renderMetrics } from "../../server/lag/prometheus";
 import { startLagSampler, type LagSampler } from "../../server/lag/sampler";
@@ -108,4 +109,20 @@ test("stored lag equals the broker's committed and end offsets at the same momen
   const metrics = await renderMetrics(store, await readTapStatus(store));
   assert.match(metrics, new RegExp(`flowtap_consumergroup_lag\\{group="${STOPPER}",topic="${topic.replace(/\./g, "\\.")}",partition="\\d"\\} \\d+`));
   assert.match(metrics, new RegExp(`flowtap_consumergroup_status\\{group="${STOPPER}",status="STOP"\\} 4`));
+});
+
+test("a flow whose step a stopped group has not read says so", async () => {
+  // The index holds this flow's event at the end of partition 0, past the stopped group's commit.
+  const ends = await withAdmin((a) => a.fetchTopicOffsets(topic));
+  const last = BigInt(ends.find((e) => e.partition === 0)!.high) - 1n;
+  await store.rows(sql`
+    INSERT INTO events (topic, partition, "offset", ts, correlation_id, event_type, headers, value_kind, size)
+    VALUES (${topic}, 0, ${last.toString()}::bigint, now(), ${`behind-${run}`}, 'OrderCompleted', '{}'::jsonb, 'null', 0)`);
+  const behind = await consumersBehindFlow(store, `behind-${run}`);
+  const stopper = behind.find((b) => b.group === STOPPER);
+  assert.ok(stopper, JSON.stringify(behind));
+  assert.equal(stopper.topic, topic);
+  assert.deepEqual(stopper.eventTypes, ["OrderCompleted"]);
+  assert.equal(stopper.status, "STOP");
+  assert.ok(!behind.some((b) => b.group === CATCHER), "the caught-up group has read it");
 });
