@@ -10,6 +10,7 @@ import postgres from "postgres";
 import { benchTopics, FLOW_SIZE, produceBenchData, type BenchData } from "./lib/bench-data";
 import { benchBrowser } from "./lib/bench-browser";
 import { percentile, rssMb, watchGroup } from "./lib/bench-measure";
+import { benchLagChart } from "./lib/bench-lag";
 import { benchReplay } from "./lib/bench-replay";
 import { parseConfig } from "../server/config";
 import { openStore } from "../server/db/client";
@@ -201,10 +202,14 @@ async function main(): Promise<void> {
     const benchConfig = parseConfig({ KAFKA_BROKERS: broker.brokers, DATABASE_URL: dbUrl });
     const benchStore = await openStore({ databaseUrl: dbUrl, dataDir: work });
     const rp = await benchReplay(kafka, benchConfig, benchStore, log);
+    log("lag: a 7-day chart at full partition detail");
+    const lc = await benchLagChart(benchStore);
     await benchStore.close();
     const exact = rp.firstPass === 10_000 && rp.secondPass === 0 && rp.onSource === 10_000;
     row("Bulk replay of 10,000 DLQ records (ledger + audit), records/s", fmt(rp.replayRate), `${fmt(rp.baselineRate)} (bare producer)`, `${fmt((rp.replayRate / rp.baselineRate) * 100)} %`, "≥ 2,000/s", rp.replayRate >= 2000);
     row("Replayed twice: records on the source topic", fmt(rp.onSource), "", `second pass sent ${rp.secondPass}`, "exactly 10,000", exact);
+
+    row("GET /api/lag?group= over 7 days, 6 partitions (server)", `${fmt(lc.p50, 1)} ms (p99 ${fmt(lc.p99, 1)}) over ${fmt(lc.rows)} samples`, `${fmt(lc.baselineP50, 1)} ms (1 hour of history)`, `${(lc.p50 / lc.baselineP50).toFixed(1)}×`, "< 200 ms", lc.p99 < 200);
 
     log("browser: flow page time to a clickable timeline, and first-load JS");
     const br = await benchBrowser({ DATABASE_URL: dbUrl, KAFKA_BROKERS: broker.brokers, FLOWTAP_DATA_DIR: join(work, "web") }, PAGE_IDS, work, log);

@@ -9,6 +9,15 @@ import { LAG_STATUSES, type LagStatus } from "./status";
 
 /** About this many points per series, whatever the range. */
 const POINTS = 120;
+/** Longer ranges read the sampler's five-minute rollups instead of every sample. */
+const RAW_UP_TO_MS = 6 * 3_600_000;
+
+/** Per-partition points (t, lag, time lag) from the raw samples or the rollups, whichever suits the range. */
+function source(since: Date, now: Date) {
+  return now.getTime() - since.getTime() <= RAW_UP_TO_MS
+    ? sql`(SELECT group_id, topic, partition, t, lag, time_lag_s FROM lag_samples WHERE t >= ${since.toISOString()}::timestamptz)`
+    : sql`(SELECT group_id, topic, partition, bucket AS t, lag, time_lag_s FROM lag_rollups WHERE bucket >= ${since.toISOString()}::timestamptz)`;
+}
 
 /** `lag`/`timeLag` null: unknown (the group has no commit there), never "0". */
 export interface LagSeriesPoint {
@@ -96,7 +105,7 @@ export async function getLag(store: Store, input: { group?: string; since: Date;
   const series = await store.rows<{ group_id: string; t: string; lag: number | null; time_lag: number | null }>(sql`
     WITH per_tick AS (
       SELECT group_id, t, sum(lag)::float8 AS lag, max(time_lag_s) AS time_lag
-      FROM lag_samples WHERE group_id IN ${idList} AND t >= ${input.since.toISOString()}::timestamptz
+      FROM ${source(input.since, input.now)} AS s WHERE group_id IN ${idList}
       GROUP BY group_id, t
     )
     SELECT group_id, ${isoTs(sql`date_bin(make_interval(secs => ${bucket}), t, ${input.since.toISOString()}::timestamptz)`)} AS t,
@@ -126,16 +135,16 @@ export async function getLag(store: Store, input: { group?: string; since: Date;
       series: series.filter((s) => s.group_id === g.group_id).map((s) => ({ t: s.t, lag: s.lag, timeLag: s.time_lag })),
     };
   });
-  if (input.group && out[0]) await addDetail(store, out[0], input.since, bucket);
+  if (input.group && out[0]) await addDetail(store, out[0], input.since, input.now, bucket);
   out.sort((a, b) => severity(b.status) - severity(a.status) || (b.lag ?? -1) - (a.lag ?? -1) || a.group.localeCompare(b.group));
   return { sampledAt, groups: out };
 }
 
-async function addDetail(store: Store, g: GroupLag, since: Date, bucket: number): Promise<void> {
+async function addDetail(store: Store, g: GroupLag, since: Date, now: Date, bucket: number): Promise<void> {
   const rows = await store.rows<{ topic: string; partition: number; t: string; lag: number | null; time_lag: number | null }>(sql`
     SELECT topic, partition, ${isoTs(sql`date_bin(make_interval(secs => ${bucket}), t, ${since.toISOString()}::timestamptz)`)} AS t,
            max(lag)::float8 AS lag, max(time_lag_s) AS time_lag
-    FROM lag_samples WHERE group_id = ${g.group} AND t >= ${since.toISOString()}::timestamptz
+    FROM ${source(since, now)} AS s WHERE group_id = ${g.group}
     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
   const byPartition = new Map<string, PartitionSeries>();
   for (const r of rows) {

@@ -78,6 +78,14 @@ async function store(s: Store, out: TickOutput, at: string): Promise<void> {
     FROM json_to_recordset(${JSON.stringify(out.partitionRows)}::json)
       AS x("groupId" text, topic text, partition int, committed bigint, "end" bigint, lag bigint, "timeLagSeconds" int, status text)
     ON CONFLICT DO NOTHING`);
+  // Five-minute maxima for long-range charts; null stays null unless a value arrives.
+  await s.rows(sql`
+    INSERT INTO lag_rollups AS r (group_id, topic, partition, bucket, lag, time_lag_s)
+    SELECT x."groupId", x.topic, x.partition, date_bin('5 minutes', ${at}::timestamptz, TIMESTAMPTZ '2000-01-01'), x.lag, x."timeLagSeconds"
+    FROM json_to_recordset(${JSON.stringify(out.partitionRows)}::json)
+      AS x("groupId" text, topic text, partition int, lag bigint, "timeLagSeconds" int)
+    ON CONFLICT (group_id, topic, partition, bucket) DO UPDATE SET
+      lag = greatest(r.lag, excluded.lag), time_lag_s = greatest(r.time_lag_s, excluded.time_lag_s)`);
   await s.rows(sql`
     INSERT INTO lag_groups (group_id, state, members, assignments, status, reason, partitions, sampled_at)
     SELECT x."groupId", x.state, x.members, x.assignments, x.status, x.reason, x.partitions, ${at}::timestamptz

@@ -43,8 +43,10 @@ export async function pruneIndex(store: Store, cutoff: Date): Promise<PruneResul
     SELECT count(*)::int AS n FROM gone`);
   const [s] = await store.rows<{ n: number }>(sql`
     WITH a AS (DELETE FROM lag_samples WHERE t < ${at}::timestamptz RETURNING 1),
-         b AS (DELETE FROM offset_samples WHERE t < ${at}::timestamptz RETURNING 1)
-    SELECT ((SELECT count(*) FROM a) + (SELECT count(*) FROM b))::int AS n`);
+         b AS (DELETE FROM offset_samples WHERE t < ${at}::timestamptz RETURNING 1),
+         c AS (DELETE FROM lag_rollups WHERE bucket < ${at}::timestamptz RETURNING 1),
+         d AS (DELETE FROM lag_events WHERE t < ${at}::timestamptz RETURNING 1)
+    SELECT ((SELECT count(*) FROM a) + (SELECT count(*) FROM b) + (SELECT count(*) FROM c) + (SELECT count(*) FROM d))::int AS n`);
   return { events, flows: f?.n ?? 0, samples: s?.n ?? 0 };
 }
 

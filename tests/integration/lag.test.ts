@@ -106,6 +106,13 @@ test("stored lag equals the broker's committed and end offsets at the same momen
   assert.equal(detail.partitionSeries?.length, 2);
   assert.ok(detail.markers?.some((m) => m.kind === "status" && m.detail === "OK → STOP"), JSON.stringify(detail.markers));
   assert.ok(detail.markers?.some((m) => m.kind === "rebalance"));
+  const week = (await getLag(store, { group: STOPPER, since: new Date(Date.now() - 7 * 86_400_000), now: new Date(), intervalMs: 60_000 })).groups[0]!;
+  assert.equal(week.partitionSeries?.length, 2, "a 7-day chart reads the five-minute rollups");
+  const [raw] = await store.rows<{ tick_max: number; partition_max_sum: number }>(sql`
+    SELECT (SELECT max(s) FROM (SELECT sum(lag) AS s FROM lag_samples WHERE group_id = ${STOPPER} GROUP BY t) x)::float8 AS tick_max,
+           (SELECT sum(m) FROM (SELECT max(lag) AS m FROM lag_samples WHERE group_id = ${STOPPER} GROUP BY topic, partition) y)::float8 AS partition_max_sum`);
+  const weekMax = Math.max(...week.series.map((p) => p.lag ?? 0));
+  assert.ok(weekMax >= raw!.tick_max && weekMax <= raw!.partition_max_sum, `rollups keep the peaks: ${weekMax} vs ${JSON.stringify(raw)}`);
   const metrics = await renderMetrics(store, await readTapStatus(store));
   assert.match(metrics, new RegExp(`flowtap_consumergroup_lag\\{group="${STOPPER}",topic="${topic.replace(/\./g, "\\.")}",partition="\\d"\\} \\d+`));
   assert.match(metrics, new RegExp(`flowtap_consumergroup_status\\{group="${STOPPER}",status="STOP"\\} 4`));

@@ -65,3 +65,20 @@ export const leases = pgTable("leases", {
   holder: text("holder").notNull(),
   until: timestamp("until", { withTimezone: true, mode: "string" }).notNull(),
 });
+
+/**
+ * Five-minute maxima per partition, kept up by the sampler at every tick: charts over more
+ * than a few hours read these (2,016 points a week per partition) instead of every sample.
+ */
+export const lagRollups = pgTable(
+  "lag_rollups",
+  {
+    groupId: text("group_id").notNull(),
+    topic: text("topic").notNull(),
+    partition: integer("partition").notNull(),
+    bucket: timestamp("bucket", { withTimezone: true, mode: "string" }).notNull(),
+    lag: bigint("lag", { mode: "number" }),
+    timeLagSeconds: integer("time_lag_s"),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.topic, t.partition, t.bucket] }), index("lag_rollups_bucket_idx").on(t.bucket)],
+);
