@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { StatusBar } from "@/components/status-bar";
 import { UserMenu } from "@/components/auth/user-menu";
@@ -13,7 +14,10 @@ export const metadata: Metadata = {
   icons: { icon: "data:," },
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+// Every page renders per request: the CSP nonce (proxy.ts) differs each time, and Next.js
+// can only stamp it on its scripts when rendering.
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection();
   return (
     <html lang="en">
       <body>

@@ -143,5 +143,9 @@ test("the headers carry a strict Content-Security-Policy", async () => {
   assert.match(csp, /default-src 'self'/);
   assert.match(csp, /object-src 'none'/);
   assert.match(csp, /frame-ancestors 'none'/);
+  assert.match(csp, /script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/, "scripts run only with this response's nonce");
+  assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'/);
+  const again = (await fetch(app.url)).headers.get("content-security-policy");
+  assert.notEqual(again, csp, "a new nonce for every response");
   assert.equal(res.headers.get("x-content-type-options"), "nosniff");
 });
