@@ -52,7 +52,7 @@ async function errorOf(res: Response): Promise<ApiError> {
 }
 
 /** Users are configured and this browser is not signed in: go and sign in, then come back. */
-function toSignIn(): void {
+export function toSignIn(): void {
   if (typeof window === "undefined" || window.location.pathname === "/signin") return;
   window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
 }

@@ -2,6 +2,7 @@
 // One dead letter in full: where it failed and why, its replays, the stack trace (fetched when
 // the panel opens: the list leaves it out), the headers and the payload.
 import Link from "next/link";
+import type { ReactNode } from "react";
 import type { DeadLetterMessage } from "@/server/dlq/dead-letter-json";
 import { errorText, flowUrl } from "../api";
 import { CopyButton } from "../copy-button";
@@ -54,7 +55,8 @@ function Stacktrace({ recordKey, has }: { recordKey: string; has: boolean }) {
   );
 }
 
-export function MessageDetail({ message: m, onClose }: { message: DeadLetterMessage; onClose: () => void }) {
+/** `actions`: the replay buttons, for those who may replay. */
+export function MessageDetail({ message: m, onClose, actions }: { message: DeadLetterMessage; onClose: () => void; actions?: ReactNode }) {
   const key = `${m.topic}/${m.partition}/${m.offset}`;
   const dlq = m.dlq;
   const origin = originText(dlq);
@@ -86,6 +88,7 @@ export function MessageDetail({ message: m, onClose }: { message: DeadLetterMess
         <dd>
           <ReplayBadge replay={m.replay} />
           {m.replay && <span className="muted small"> {m.replay.status === "failed" ? m.replay.error : m.replay.targetTopic ? `to ${m.replay.targetTopic}/${m.replay.targetPartition ?? "?"}/${m.replay.targetOffset ?? "?"}` : ""}</span>}
+          {actions && <div>{actions}</div>}
         </dd>
       </dl>
       {dlq && (

@@ -1,6 +1,6 @@
 "use client";
 // What is ticked, and the place for what to do with it. The replay buttons (issue 4, item 3)
-// go in `actions`; they act on selection.keys.
+// go in `actions` (replay-actions.tsx, shown to operators only); they act on selection.keys.
 import { useEffect, useRef, type ReactNode } from "react";
 import type { Selection } from "./use-selection";
 import s from "./messages.module.css";
@@ -31,7 +31,7 @@ export function SelectionBar({ selection, loaded, actions }: Props) {
           Clear selection
         </button>
       )}
-      {/* Replay actions go here. */}
+      {/* Replay actions (operators only). */}
       {actions}
     </div>
   );

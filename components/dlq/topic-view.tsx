@@ -11,9 +11,11 @@ import { useUrlParams } from "../use-url-params";
 import { FilterBar } from "./filter-bar";
 import { MessageDetail } from "./message-detail";
 import { MessageList } from "./message-list";
+import { RecordReplayActions, ReplayPanel, SelectionReplayActions, useCanReplay } from "./replay-actions";
 import { SelectionBar } from "./selection-bar";
 import { TopicHeader } from "./topic-header";
 import { useDeadLetterMessages, useDeadLetterRecord, useDeadLetterTopic } from "./use-dead-letters";
+import { useReplay } from "./use-replay";
 import { useSelection } from "./use-selection";
 import { filterChanges, filtersFrom, filtersToParams, hasFilters, NO_FILTERS, parseRecordKey, type DlqFilters } from "./url-state";
 import s from "./messages.module.css";
@@ -62,6 +64,8 @@ export function DeadLetterTopicView({ topic }: { topic: string }) {
   const setFilters = useCallback((f: DlqFilters) => setParams(filterChanges(f)), [setParams]);
   const close = useCallback(() => open(null), [open]);
   const detail = useOpenRecord(recordKey, messages);
+  const replay = useReplay(topic);
+  const canReplay = useCanReplay();
   useEscape(recordKey !== null, close);
 
   if (list.isPending) {
@@ -110,7 +114,8 @@ export function DeadLetterTopicView({ topic }: { topic: string }) {
     <main className={s.page}>
       <TopicHeader topic={topic} summary={summary.data} refreshing={list.isFetching} onRefresh={() => void Promise.all([summary.refetch(), list.refetch()])} />
       <FilterBar filters={filters} reasons={reasons} sourceTopics={summary.data?.sourceTopic ? [summary.data.sourceTopic] : []} onChange={setFilters} />
-      <SelectionBar selection={selection} loaded={loadedKeys} />
+      <SelectionBar selection={selection} loaded={loadedKeys} actions={canReplay ? <SelectionReplayActions replay={replay} selection={selection} filters={filters} /> : undefined} />
+      <ReplayPanel replay={replay} />
       {list.isError && <p className={s.stale}>Refreshing failed ({errorText(list.error)}); showing the rows loaded before.</p>}
       <div className={s.body}>
         <section className={`${s.main} ${list.isPlaceholderData ? s.dim : ""}`} aria-label="Dead letters">
@@ -138,7 +143,7 @@ export function DeadLetterTopicView({ topic }: { topic: string }) {
           </div>
         </section>
         {detail.message ? (
-          <MessageDetail message={detail.message} onClose={close} />
+          <MessageDetail message={detail.message} onClose={close} actions={canReplay ? <RecordReplayActions message={detail.message} replay={replay} /> : undefined} />
         ) : detail.missing ? (
           <aside className={s.missing} role="status">
             <p>
