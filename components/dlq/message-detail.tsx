@@ -14,6 +14,7 @@ import { AgoAndAt } from "../time";
 import { formatUtc } from "../time-format";
 import { originText } from "./dlq-format";
 import { ReplayBadge } from "./replay-badge";
+import { dlqTopicUrl, parseRecordKey } from "./url-state";
 import { useDeadLetterRecord } from "./use-dead-letters";
 import d from "../flow/event-detail.module.css";
 import s from "./messages.module.css";
@@ -55,6 +56,17 @@ function Stacktrace({ recordKey, has }: { recordKey: string; has: boolean }) {
   );
 }
 
+/** The earlier dead letter a replayed record came from, opened in its topic's list. */
+function ReplayOfLink({ of }: { of: string }) {
+  const ref = parseRecordKey(of);
+  if (!ref) return <span className="mono">{of}</span>;
+  return (
+    <Link href={dlqTopicUrl(ref.topic, new URLSearchParams({ record: of }))} className="mono">
+      {of}
+    </Link>
+  );
+}
+
 /** `actions`: the replay buttons, for those who may replay. */
 export function MessageDetail({ message: m, onClose, actions }: { message: DeadLetterMessage; onClose: () => void; actions?: ReactNode }) {
   const key = `${m.topic}/${m.partition}/${m.offset}`;
@@ -84,6 +96,16 @@ export function MessageDetail({ message: m, onClose, actions }: { message: DeadL
         <dd>
           {m.correlationId ? <Link href={flowUrl(m.correlationId)} className="mono">{m.correlationId}</Link> : <span className="muted">no correlation ID</span>}
         </dd>
+        {m.replayOf && (
+          <>
+            <dt>Failed again</dt>
+            <dd data-testid="dlq-replay-of">
+              replayed from{" "}
+              <ReplayOfLink of={m.replayOf.of} />
+              {m.replayOf.cycle !== null && <span className="muted small"> (replay #{m.replayOf.cycle})</span>}
+            </dd>
+          </>
+        )}
         <dt>Replay</dt>
         <dd>
           <ReplayBadge replay={m.replay} />

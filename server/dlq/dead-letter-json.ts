@@ -21,7 +21,27 @@ export interface ReplayState {
   count: number;
 }
 
-export type DeadLetterMessage = EventJson & { replay: ReplayState | null };
+/**
+ * A dead letter that is itself a replayed record which failed again: the earlier dead letter it
+ * was replayed from ("topic/partition/offset", from x-flowtap-replay-of) and its cycle count.
+ */
+export interface ReplayOrigin {
+  of: string;
+  cycle: number | null;
+}
+
+export type DeadLetterMessage = EventJson & { replay: ReplayState | null; replayOf: ReplayOrigin | null };
+
+function replayOrigin(headers: EventJson["headers"]): ReplayOrigin | null {
+  const text = (name: string) => {
+    const hit = Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
+    return typeof hit === "string" ? hit : null;
+  };
+  const of = text("x-flowtap-replay-of");
+  if (!of) return null;
+  const cycle = Number(text("x-flowtap-replay-count"));
+  return { of, cycle: Number.isInteger(cycle) && cycle > 0 ? cycle : null };
+}
 
 type ReplayRow = {
   replay_id: string | null;
@@ -82,5 +102,6 @@ export function toDeadLetterMessage(r: DeadLetterRow): DeadLetterMessage {
           error: r.replay_error,
           count: r.replay_count ?? 0,
         };
-  return { ...withoutStacktraceHeaders(toEventJson(r)), replay };
+  const event = toEventJson(r);
+  return { ...withoutStacktraceHeaders(event), replay, replayOf: replayOrigin(event.headers) };
 }

@@ -44,3 +44,15 @@ test("a record never replayed has replay null; otherwise its latest attempt and 
   assert.equal(m.dlq?.sourceTopic, "payments");
   assert.equal("kafka_dlt-exception-stacktrace" in m.headers, false);
 });
+
+test("a dead letter that is a failed replay names the dead letter it was replayed from", () => {
+  assert.equal(toDeadLetterMessage({ ...event, ...never }).replayOf, null);
+  const again = toDeadLetterMessage({
+    ...event,
+    ...never,
+    headers: { ...event.headers, "X-Flowtap-Replay-Of": "payments.DLT/0/7", "x-flowtap-replay-count": "2" },
+  });
+  assert.deepEqual(again.replayOf, { of: "payments.DLT/0/7", cycle: 2 });
+  const noCount = toDeadLetterMessage({ ...event, ...never, headers: { "x-flowtap-replay-of": "t/1/2", "x-flowtap-replay-count": "zero" } });
+  assert.deepEqual(noCount.replayOf, { of: "t/1/2", cycle: null });
+});
