@@ -2,7 +2,6 @@ import "server-only";
 // What every route handler shares: input parsing with zod, JSON errors, the store.
 import type { z } from "zod";
 import { ConfigError } from "../config";
-import { getRuntime } from "../runtime";
 
 export class HttpError extends Error {
   constructor(
@@ -68,8 +67,4 @@ export async function handle(fn: () => Promise<Response>): Promise<Response> {
     // The index is unreachable: say so plainly, the UI shows it as a banner.
     return errorResponse(503, `the index store is unavailable: ${message}`);
   }
-}
-
-export async function storeOrThrow() {
-  return getRuntime().store;
 }

@@ -1,19 +1,14 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { decodeSegment } from "@/components/url-segment";
 import { DeadLetterTopicView } from "@/components/dlq/topic-view";
 
 interface Props {
   params: Promise<{ topic: string }>;
 }
 
-/** Page params arrive still percent-encoded; a malformed escape is shown as typed (the API then says it is no topic name). */
 async function topicOf(params: Props["params"]): Promise<string> {
-  const raw = (await params).topic;
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
+  return decodeSegment((await params).topic);
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {

@@ -1,22 +1,14 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { decodeSegment } from "@/components/url-segment";
 import { FlowView } from "@/components/flow/flow-view";
 
 interface Props {
   params: Promise<{ correlationId: string }>;
 }
 
-/**
- * Page params arrive still percent-encoded (route handlers get them decoded). A malformed
- * escape such as "%E0%A4%A" is looked up as typed rather than failing the page.
- */
 async function correlationIdOf(params: Props["params"]): Promise<string> {
-  const raw = (await params).correlationId;
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
+  return decodeSegment((await params).correlationId);
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {

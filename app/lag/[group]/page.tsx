@@ -1,19 +1,14 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { decodeSegment } from "@/components/url-segment";
 import { GroupView } from "@/components/lag/group-view";
 
 interface Props {
   params: Promise<{ group: string }>;
 }
 
-/** Page params arrive still percent-encoded; a malformed escape is looked up as typed rather than failing the page. */
 async function groupOf(params: Props["params"]): Promise<string> {
-  const raw = (await params).group;
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
+  return decodeSegment((await params).group);
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
