@@ -47,10 +47,9 @@ export interface ReplayOptions {
   force: boolean;
   dryRun: boolean;
   maxCycles: number;
+  /** A claim still pending after this long was interrupted (a crash, a lost acknowledgement) and is reconciled. */
+  staleAfterMs?: number;
 }
-
-/** A claim still pending after this long was interrupted (a crash, a lost acknowledgement). */
-const STALE_PENDING_MS = 60_000;
 
 export class ReplayInputError extends Error {
   constructor(
@@ -113,7 +112,7 @@ export async function replayRecords(store: Store, kafka: KafkaSettings, refs: Re
   let producer: ReplayProducer | null = null;
   try {
     // Settle what an earlier, interrupted replay left pending before deciding anything new.
-    if (!opts.dryRun) await reconcilePending(store, kafka, STALE_PENDING_MS);
+    if (!opts.dryRun) await reconcilePending(store, kafka, opts.staleAfterMs ?? 60_000);
     const originals = await readOriginals(kafka, unique);
     producer = await createReplayProducer(kafka);
     const partitionCounts = new Map<string, number | null>();
