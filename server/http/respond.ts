@@ -55,6 +55,19 @@ export async function parseBody<S extends z.ZodType>(schema: S, req: Request): P
   return parsed.data;
 }
 
+const UNAVAILABLE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|CONNECT_TIMEOUT|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED|57P0[1-3]|08\w{3})$/;
+
+/**
+ * Connection failures of postgres.js (node socket codes, its own) and PostgreSQL's "cannot
+ * connect now" classes, also when wrapped (drizzle puts the driver's error in `cause`).
+ */
+export function isStoreUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (UNAVAILABLE.test(String((e as { code?: unknown }).code ?? ""))) return true;
+  }
+  return false;
+}
+
 /** Runs a handler, turning thrown errors into JSON error responses. */
 export async function handle(fn: () => Promise<Response>): Promise<Response> {
   try {
@@ -64,7 +77,8 @@ export async function handle(fn: () => Promise<Response>): Promise<Response> {
     if (err instanceof ConfigError) return errorResponse(500, err.message);
     const message = err instanceof Error ? err.message : String(err);
     console.error(`flowtap: request failed: ${message}`);
-    // The index is unreachable: say so plainly, the UI shows it as a banner.
-    return errorResponse(503, `the index store is unavailable: ${message}`);
+    // The index unreachable is a 503 the UI can explain; anything else is our fault, a 500.
+    if (isStoreUnavailable(err)) return errorResponse(503, `the index store is unavailable: ${message}`);
+    return errorResponse(500, `internal error: ${message}`);
   }
 }
