@@ -2,6 +2,7 @@
 // time ticks, markers and partition order. No React, no recharts: unit-tested on its own.
 import type { LagStatus } from "@/server/lag/status";
 import type { LagMarker, LagSeriesPoint, PartitionLag, PartitionSeries } from "./lag-api";
+import { formatDuration as formatMs } from "../time-format";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -44,15 +45,8 @@ export function formatDuration(seconds: number | null): string {
   if (seconds <= 0) return "0 s";
   if (seconds < 1) return "< 1 s";
   const s = Math.round(seconds);
-  const pair = (unit: number, name: string, subUnit: number, subName: string) => {
-    const big = Math.floor(s / unit);
-    const small = Math.floor((s % unit) / subUnit);
-    return small > 0 ? `${big} ${name} ${small} ${subName}` : `${big} ${name}`;
-  };
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return pair(60, "min", 1, "s");
-  if (s < 86_400) return pair(3600, "h", 60, "min");
-  return pair(86_400, "d", 3600, "h");
+  // Whole seconds below a minute; past it, the app's usual "4 min 12 s".
+  return s < 60 ? `${s} s` : formatMs(s * 1000);
 }
 
 const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
