@@ -55,7 +55,9 @@ async function main(): Promise<void> {
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c();
   };
+  // Interrupted (Ctrl-C, or a CI time limit's SIGTERM): still stop the broker and PostgreSQL.
   process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
+  process.on("SIGTERM", () => void cleanup().then(() => process.exit(143)));
 
   let failed = 0;
   try {
