@@ -66,6 +66,7 @@ export function extractRecord(raw: RawRecord, config: ExtractConfig): ExtractedR
     headers: headers.display,
     valueKind: decoded.kind,
     value: decoded.value,
+    valueJson: decoded.json,
     valueTruncated: decoded.truncated,
     size: decoded.size,
     tombstone: decoded.tombstone,

@@ -87,6 +87,8 @@ export interface ExtractedRecord {
   valueKind: ValueKind;
   /** Parsed JSON, or the text, or { base64 }, or null for a tombstone; a prefix when truncated. */
   value: unknown;
+  /** `value` as JSON text, as the index stores it: a JSON payload's own text when it needed no cleaning. */
+  valueJson: string;
   valueTruncated: boolean;
   /** Size of the raw value in bytes (0 for a tombstone). */
   size: number;

@@ -11,13 +11,19 @@ export interface DecodedValue {
   tombstone: boolean;
   /** The full parse, for identifier lookups even when `value` is truncated; undefined when not JSON. */
   parsed: unknown;
+  /**
+   * `value` as JSON text, what the index stores. For a JSON payload that needs no cleaning this is
+   * the record's own text (key order and spacing as sent), so it is neither parsed nor
+   * serialised again on the way to the store.
+   */
+  json: string;
 }
 
 type ValueLimits = Pick<ExtractConfig, "valueCapBytes" | "maxJsonDepth">;
 
 export function decodeValue(bytes: Uint8Array | null, limits: ValueLimits): DecodedValue {
   if (bytes === null) {
-    return { kind: "null", value: null, truncated: false, size: 0, tombstone: true, parsed: undefined };
+    return { kind: "null", value: null, truncated: false, size: 0, tombstone: true, parsed: undefined, json: "null" };
   }
   const size = bytes.length;
   const cap = Math.max(0, limits.valueCapBytes);
@@ -25,15 +31,23 @@ export function decodeValue(bytes: Uint8Array | null, limits: ValueLimits): Deco
   const text = utf8Text(bytes);
   if (text === null) {
     const shown = truncated ? bytes.subarray(0, cap) : bytes;
-    return { kind: "binary", value: { base64: toBase64(shown) }, truncated, size, tombstone: false, parsed: undefined };
+    const value = { base64: toBase64(shown) };
+    return { kind: "binary", value, truncated, size, tombstone: false, parsed: undefined, json: JSON.stringify(value) };
   }
   const json = parseJson(text, limits.maxJsonDepth);
   const base = { truncated, size, tombstone: false } as const;
   // Text from valid UTF-8 without NUL is already PostgreSQL-safe; only JSON escapes can add NUL or lone surrogates.
-  if (truncated) return { ...base, kind: json ? "json" : "text", value: utf8Prefix(bytes, cap), parsed: json?.value };
-  if (json === null) return { ...base, kind: "text", value: text, parsed: undefined };
-  const value = text.includes("\\u") ? sanitizeJson(json.value) : json.value;
-  return { ...base, kind: "json", value, parsed: value };
+  if (truncated) {
+    const prefix = utf8Prefix(bytes, cap);
+    return { ...base, kind: json ? "json" : "text", value: prefix, parsed: json?.value, json: JSON.stringify(prefix) };
+  }
+  if (json === null) return { ...base, kind: "text", value: text, parsed: undefined, json: JSON.stringify(text) };
+  // Escapes can spell NUL or lone surrogates, which the store refuses: those payloads are cleaned and re-serialised.
+  if (text.includes("\\u")) {
+    const value = sanitizeJson(json.value);
+    return { ...base, kind: "json", value, parsed: value, json: JSON.stringify(value) };
+  }
+  return { ...base, kind: "json", value: json.value, parsed: json.value, json: text };
 }
 
 /** Characters a JSON text can start with; anything else is not worth a parse attempt. */

@@ -31,7 +31,6 @@ function toRow(r: ExtractedRecord, terminalEvents: RegExp) {
     service: r.service,
     headers: r.headers,
     value_kind: r.valueKind,
-    value: r.value,
     value_truncated: r.valueTruncated,
     size: r.size,
     tombstone: r.tombstone,
@@ -56,13 +55,25 @@ const COLUMNS = sql.raw(`topic, partition, "offset", ts, key, key_binary, correl
 
 const RECORD_TYPE = sql.raw(`topic text, partition int, "offset" bigint, ts timestamptz, key text,
   key_binary boolean, correlation_id text, correlation_from_trace boolean, trace_id text, causation_id text,
-  event_id text, event_type text, event_version text, service text, headers jsonb, value_kind text,
-  value jsonb, value_truncated boolean, size int, tombstone boolean, is_dlq boolean, dlq_family text,
+  event_id text, event_type text, event_version text, service text, headers json, value_kind text,
+  value json, value_truncated boolean, size int, tombstone boolean, is_dlq boolean, dlq_family text,
   dlq_source_topic text, dlq_source_partition int, dlq_source_offset bigint, dlq_error_class text,
   dlq_error_message text, dlq_stacktrace text, dlq_failed_group text, dlq_attempts int, terminal boolean`);
 
+/**
+ * The chunk as one JSON array. Each payload goes in as the JSON text the extractor kept (for most
+ * records the bytes as sent), so it is not serialised again here nor turned into jsonb there.
+ */
+function chunkJson(records: ExtractedRecord[], terminalEvents: RegExp): string {
+  const rows = records.map((r) => {
+    const row = JSON.stringify(toRow(r, terminalEvents));
+    return `${row.slice(0, -1)},"value":${r.valueJson}}`;
+  });
+  return `[${rows.join(",")}]`;
+}
+
 async function writeChunk(store: Store, records: ExtractedRecord[], terminalEvents: RegExp): Promise<number> {
-  const json = JSON.stringify(records.map((r) => toRow(r, terminalEvents)));
+  const json = chunkJson(records, terminalEvents);
   // Flows are upserted in correlation-id order so two taps writing the same flows cannot deadlock.
   const rows = await store.rows<{ inserted: number }>(sql`
     WITH batch AS (

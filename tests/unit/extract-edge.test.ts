@@ -78,11 +78,36 @@ describe("value decoding", () => {
       const out = extract({ value: c.value }, cap);
       assert.equal(out.valueKind, c.kind);
       assert.deepEqual(out.value, c.shown);
+      // What the index stores is the same value, as JSON text.
+      assert.deepEqual(JSON.parse(out.valueJson), c.shown);
       assert.equal(out.valueTruncated, c.truncated ?? false);
       assert.equal(out.tombstone, c.value === null);
       assert.equal(out.size, c.value?.length ?? 0);
     });
   }
+});
+
+describe("stored JSON text", () => {
+  test("a JSON payload is stored as sent: key order, spacing and repeated keys kept", () => {
+    const text = ' { "z": 1,  "a": {"b" : [1, 2.50]}, "z": 2 }\n';
+    const out = extract({ value: utf8(text) });
+    assert.equal(out.valueKind, "json");
+    assert.equal(out.valueJson, text);
+    assert.deepEqual(out.value, { z: 2, a: { b: [1, 2.5] } });
+  });
+
+  test("a payload whose escapes need cleaning is stored cleaned, not as sent", () => {
+    const out = extract({ value: utf8('{"a":"x\\u0000y","b":"\\ud800"}') });
+    assert.equal(out.valueJson, '{"a":"x\ufffdy","b":"\ufffd"}');
+    assert.ok(!unsafe(out.valueJson));
+  });
+
+  test("text, binary and truncated payloads are stored as JSON strings or objects", () => {
+    assert.equal(extract({ value: utf8('say "hi"') }).valueJson, '"say \\"hi\\""');
+    assert.equal(extract({ value: Uint8Array.of(0xff) }).valueJson, '{"base64":"/w=="}');
+    assert.equal(extract({ value: utf8('{"a":"bcdef"}') }, { valueCapBytes: 4 }).valueJson, '"{\\"a\\""');
+    assert.equal(extract({ value: null }).valueJson, "null");
+  });
 });
 
 describe("PostgreSQL-safe strings", () => {

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, json, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
  * One row per Kafka record, keyed by where it lives in Kafka: re-reading a record
@@ -24,9 +24,11 @@ export const events = pgTable(
     eventType: text("event_type"),
     eventVersion: text("event_version"),
     service: text("service"),
-    headers: jsonb("headers").notNull(),
+    // json, not jsonb: stored as sent (key order, spacing), and no jsonb conversion on the write path;
+    // nothing queries inside them.
+    headers: json("headers").notNull(),
     valueKind: text("value_kind").notNull(),
-    value: jsonb("value"),
+    value: json("value"),
     valueTruncated: boolean("value_truncated").notNull().default(false),
     size: integer("size").notNull(),
     tombstone: boolean("tombstone").notNull().default(false),

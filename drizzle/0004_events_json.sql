@@ -1,0 +1,2 @@
+ALTER TABLE "events" ALTER COLUMN "headers" SET DATA TYPE json;--> statement-breakpoint
+ALTER TABLE "events" ALTER COLUMN "value" SET DATA TYPE json;
