@@ -29,6 +29,8 @@ export interface BatchConsumerOptions {
   onCrash?(error: Error): void;
   /** Upper bound on bytes fetched per request: bounds memory under a backlog. */
   maxBytes?: number;
+  /** Upper bound on bytes fetched per partition and request. */
+  maxBytesPerPartition?: number;
   /** Partition batches handled at once. */
   concurrency?: number;
 }
@@ -57,7 +59,7 @@ export async function startBatchConsumer(settings: KafkaSettings, opts: BatchCon
     // An inspector must never create topics by looking at them.
     allowAutoTopicCreation: false,
     maxBytes: opts.maxBytes ?? 8 * 1024 * 1024,
-    maxBytesPerPartition: 1024 * 1024,
+    maxBytesPerPartition: opts.maxBytesPerPartition ?? 1024 * 1024,
     // A short long-poll lets stop() and topic re-subscription finish within a second.
     maxWaitTimeInMs: 1_000,
     sessionTimeout: 30_000,
