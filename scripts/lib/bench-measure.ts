@@ -1,5 +1,5 @@
 // Measuring helpers for the benchmarks: consumer-group progress, process RSS, percentiles.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import type { Admin } from "kafkajs";
 
 export function percentile(sorted: number[], p: number): number {
@@ -17,6 +17,31 @@ export function rssMb(pid: number): number | null {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far, or 0 when it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by every process of the given name (e.g. all PostgreSQL backends). */
+export function cpuSecondsByName(name: string): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === name) total += cpuSeconds(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 export async function committedTotal(admin: Admin, groupId: string, topics: string[]): Promise<number> {
   const offsets = await admin.fetchOffsets({ groupId, topics });
   return offsets.flatMap((t) => t.partitions).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
@@ -32,7 +57,7 @@ export async function watchGroup(
   groupId: string,
   topics: string[],
   total: number,
-  opts: { timeoutMs: number; onTick?: () => void },
+  opts: { timeoutMs: number; onTick?: () => void; onFirstCommit?: () => void },
 ): Promise<{ seconds: number; rate: number }> {
   const deadline = Date.now() + opts.timeoutMs;
   let first: number | null = null;
@@ -44,6 +69,7 @@ export async function watchGroup(
     if (done > 0 && first === null) {
       first = now;
       firstCount = done;
+      opts.onFirstCommit?.();
     }
     if (done >= total && first !== null) {
       const seconds = (now - first) / 1000;
