@@ -5,7 +5,26 @@ import { getConfig } from "../config";
 import { HttpError } from "../http/respond";
 import { verifyPassword } from "./password";
 import { SESSION_COOKIE, sessionSecret, verifySession } from "./session";
+import { FailureThrottle } from "./throttle";
 import { loadUsers, type User } from "./users";
+
+const WINDOW_MS = 15 * 60_000;
+/**
+ * Failed sign-ins (form or Basic), per user name and per client address. One throttle per
+ * process, on globalThis because Next.js bundles each route apart. Names cannot be spoofed;
+ * the address comes from X-Forwarded-For (set by Next.js from the socket, or by a proxy) and
+ * can be, so it is only the second, looser limit. The price of the name limit: someone who
+ * knows a name can keep that user out for 15 minutes at a time.
+ */
+const throttles = ((globalThis as { __flowtapSignInThrottles?: { name: FailureThrottle; address: FailureThrottle } })
+  .__flowtapSignInThrottles ??= {
+  name: new FailureThrottle({ maxFailures: 10, windowMs: WINDOW_MS, maxKeys: 10_000 }),
+  address: new FailureThrottle({ maxFailures: 50, windowMs: WINDOW_MS, maxKeys: 10_000 }),
+});
+
+export function clientAddress(req: Request): string {
+  return req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
+}
 
 export interface Caller {
   user: User | null;
@@ -26,12 +45,21 @@ export function secret(): Buffer {
   return sessionSecret(c.sessionSecret, c.dataDir);
 }
 
-export async function checkPassword(name: string, password: string): Promise<User | null> {
+export async function checkPassword(name: string, password: string, address: string): Promise<User | null> {
+  const now = Date.now();
+  const wait = Math.max(throttles.name.retryAfterMs(name, now), throttles.address.retryAfterMs(address, now));
+  if (wait > 0) throw new HttpError(429, `too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`);
   const file = loadUsers(getConfig().usersFile);
   const u = file?.users.find((x) => x.name === name);
   // Verify against something even for an unknown name, so timing does not tell names apart.
   const ok = await verifyPassword(password, u?.password ?? "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-  return u && ok ? { name: u.name, role: u.role } : null;
+  if (u && ok) {
+    throttles.name.succeed(name);
+    return { name: u.name, role: u.role };
+  }
+  throttles.name.fail(name, now);
+  throttles.address.fail(address, now);
+  return null;
 }
 
 export async function identify(req: Request): Promise<Caller> {
@@ -40,7 +68,7 @@ export async function identify(req: Request): Promise<Caller> {
   if (auth?.toLowerCase().startsWith("basic ")) {
     const decoded = Buffer.from(auth.slice(6).trim(), "base64").toString("utf8");
     const colon = decoded.indexOf(":");
-    const user = colon > 0 ? await checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1)) : null;
+    const user = colon > 0 ? await checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1), clientAddress(req)) : null;
     if (!user) throw new HttpError(401, "wrong user name or password");
     return { user, via: "basic", usersConfigured };
   }

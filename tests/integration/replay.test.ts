@@ -61,6 +61,7 @@ before(async () => {
   saveUsers(usersFile, { users: [
     { name: "op", role: "operator", password: await hashPassword("operator-pass") },
     { name: "viewer", role: "viewer", password: await hashPassword("viewer-pass") },
+    { name: "locked", role: "operator", password: await hashPassword("locked-pass") },
   ] });
   Object.assign(process.env, {
     KAFKA_BROKERS: brokers(),
@@ -209,4 +210,20 @@ test("source topic deleted: a clear error, nothing replayed", async () => {
   assert.match(rs[0]!.error!, /does not exist/);
   const [r] = await store.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM replays WHERE dlq_topic = ${GONE_DLT} AND status = 'replayed'`);
   assert.equal(r!.n, 0);
+});
+
+test("ten wrong passwords shut a name out for a while, by form and by Basic; other names still sign in", async () => {
+  const session = await import("../../app/api/session/route");
+  const signIn = (name: string, password: string) =>
+    session.POST(new Request("http://localhost/api/session", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.9" },
+      body: JSON.stringify({ name, password }),
+    }));
+  for (let i = 0; i < 10; i++) assert.equal((await signIn("locked", `wrong-${i}`)).status, 401);
+  const refused = await signIn("locked", "locked-pass");
+  assert.equal(refused.status, 429);
+  assert.match(((await refused.json()) as { error: string }).error, /too many failed sign-ins; try again in \d+ s/);
+  assert.equal((await post({ records: [ref(0)], dryRun: true }, { authorization: basic("locked", "locked-pass") })).status, 429);
+  assert.equal((await signIn("op", "operator-pass")).status, 200);
 });

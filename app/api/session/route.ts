@@ -1,7 +1,7 @@
 import { getConfig } from "@/server/config";
 import { handle, HttpError, json, parseBody } from "@/server/http/respond";
 import { signInBody } from "@/server/http/schemas";
-import { checkOrigin, checkPassword, identify, secret } from "@/server/auth/authenticate";
+import { checkOrigin, checkPassword, clientAddress, identify, secret } from "@/server/auth/authenticate";
 import { SESSION_COOKIE, SESSION_TTL_S, signSession } from "@/server/auth/session";
 
 const cookieFlags = (maxAge: number) =>
@@ -19,7 +19,7 @@ export function POST(req: Request): Promise<Response> {
   return handle(async () => {
     checkOrigin(req);
     const { name, password } = await parseBody(signInBody, req);
-    const user = await checkPassword(name, password);
+    const user = await checkPassword(name, password, clientAddress(req));
     if (!user) throw new HttpError(401, "wrong user name or password");
     const token = signSession(user, secret(), Date.now());
     return json({ user }, { headers: { "set-cookie": `${SESSION_COOKIE}=${token}; ${cookieFlags(SESSION_TTL_S)}` } });
