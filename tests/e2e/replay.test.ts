@@ -179,3 +179,71 @@ test("a viewer sees the dead letters but no replay button, and the API refuses a
     await context.close();
   }
 });
+
+test("an operator replays everything a filter matches once confirmed, and forces one record again", async () => {
+  const { context, page, errors } = await signedIn(OPERATOR);
+  const summary = page.getByTestId("replay-summary");
+  const dismiss = async () => {
+    await summary.getByRole("button", { name: "Dismiss" }).click();
+    await summary.waitFor({ state: "detached" });
+  };
+  try {
+    await page.goto(`${app.url}/dlq/${encodeURIComponent(DLT)}?reason=Timeout`);
+    await waitFor("the two 'Timeout' rows listed", async () => (await rows(page).count()) === 2, { timeoutMs: 15_000 });
+    await page.getByTestId("replay-all-matching").waitFor();
+
+    // Asked first; saying no sends nothing.
+    let question = "";
+    page.once("dialog", (d) => {
+      question = d.message();
+      void d.dismiss();
+    });
+    await page.getByTestId("replay-all-matching").click();
+    await summary.waitFor({ timeout: 30_000 });
+    assert.match(question, /^Replay all 2 dead letters of .*payments\.DLT matching/, question);
+    assert.match(await summary.innerText(), /Not confirmed\. Nothing was replayed\./);
+    await dismiss();
+
+    page.once("dialog", (d) => void d.accept());
+    await page.getByTestId("replay-all-matching").click();
+    await summary.waitFor({ timeout: 30_000 });
+    assert.match(await summary.innerText(), /Replay of 2 records done: 2 replayed, 0 already replayed, 0 failed\./);
+    await dismiss();
+
+    // Record 0 was replayed by the first test: "Replay this record" skips it, "force" sends it again.
+    await page.goto(`${app.url}/dlq/${encodeURIComponent(DLT)}`);
+    const row0 = page.locator(`[data-testid="dlq-message-row"][data-record="${DLT}/0/0"]`);
+    await row0.waitFor({ timeout: 15_000 });
+    await row0.locator("button").first().click();
+    await page.getByTestId("dlq-detail").waitFor();
+    await page.getByTestId("replay-one").click();
+    await summary.waitFor({ timeout: 30_000 });
+    assert.match(await summary.innerText(), /0 replayed, 1 already replayed, 0 failed/);
+    await dismiss();
+
+    page.once("dialog", (d) => {
+      question = d.message();
+      void d.accept();
+    });
+    await page.getByTestId("replay-force").click();
+    await summary.waitFor({ timeout: 30_000 });
+    assert.match(question, new RegExp(`^Record ${DLT.replace(/\./g, "\\.")}/0/0 was already replayed`), question);
+    assert.match(await summary.innerText(), /1 replayed, 0 already replayed, 0 failed/);
+
+    // The flow of record 0 now holds two replayed copies on the source topic, and records 4–5 one each.
+    const auth = `Basic ${Buffer.from(`${OPERATOR.name}:${OPERATOR.password}`).toString("base64")}`;
+    const onSource = async (i: number) => {
+      const res = await fetch(`${app.url}/api/flows/${encodeURIComponent(cidOf(i))}`, { headers: { authorization: auth } });
+      if (res.status !== 200) return -1;
+      return ((await res.json()) as { events: Array<{ topic: string }> }).events.filter((e) => e.topic === SRC).length;
+    };
+    let counts: number[] = [];
+    await waitFor("the replayed records indexed on the source topic", async () => {
+      counts = [await onSource(0), await onSource(4), await onSource(5)];
+      return JSON.stringify(counts) === "[2,1,1]";
+    }, { timeoutMs: 60_000, intervalMs: 1000 }).catch((err: Error) => assert.fail(`${err.message}: ${JSON.stringify(counts)}`));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
