@@ -260,6 +260,7 @@ async function main(): Promise<void> {
       "",
       "How: rates are taken over the window from the first to the last committed batch (start-up excluded), for the bare consumer from its first to last batch.",
       "The tap runs as `npm run tap` in its own process; its RSS is sampled every 100 ms from /proc.",
+      "CPU a record: user + system time from /proc of the tap process, every PostgreSQL process and the broker, over the same window as the rate, divided by the records in it; the baseline counts the bare consumer's process and the broker. Times the baseline's rate over two, it says how many cores the 50 % target would keep busy.",
       `API latency: ${flowMs.length} calls each, through the route handlers in-process (zod parse, query, JSON), measured to the end of the body.`,
       "The scan baseline is a kafkajs consumer reading the 12 topics from the beginning until it has seen the flow's records.",
       "Replay: 10,000 records on a Spring-style .DLT topic, replayed through the replay service in chunks of 1,000 (as the UI sends them), reading originals from Kafka, ledger claims and settles, and one audit row per chunk; the baseline sends the same records with a bare kafkajs producer in the same chunks (acks=all).",
