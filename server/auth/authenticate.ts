@@ -49,17 +49,18 @@ export async function checkPassword(name: string, password: string, address: str
   const now = Date.now();
   const wait = Math.max(throttles.name.retryAfterMs(name, now), throttles.address.retryAfterMs(address, now));
   if (wait > 0) throw new HttpError(429, `too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`);
+  // Counted as failed before the (slow) check, in the same tick as the test above: guesses sent
+  // in parallel cannot all pass the test before the first failure is counted.
+  throttles.name.fail(name, now);
+  throttles.address.fail(address, now);
   const file = loadUsers(getConfig().usersFile);
   const u = file?.users.find((x) => x.name === name);
   // Verify against something even for an unknown name, so timing does not tell names apart.
   const ok = await verifyPassword(password, u?.password ?? "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-  if (u && ok) {
-    throttles.name.succeed(name);
-    return { name: u.name, role: u.role };
-  }
-  throttles.name.fail(name, now);
-  throttles.address.fail(address, now);
-  return null;
+  if (!u || !ok) return null;
+  throttles.name.succeed(name);
+  throttles.address.forgive(address, now);
+  return { name: u.name, role: u.role };
 }
 
 export async function identify(req: Request): Promise<Caller> {

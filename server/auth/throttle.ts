@@ -36,6 +36,14 @@ export class FailureThrottle {
     }
   }
 
+  /** Takes back the failure recorded at `at` (one counted before the outcome was known). */
+  forgive(key: string, at: number): void {
+    const list = this.failures.get(key);
+    const i = list?.lastIndexOf(at) ?? -1;
+    if (list && i >= 0) list.splice(i, 1);
+    if (list?.length === 0) this.failures.delete(key);
+  }
+
   succeed(key: string): void {
     this.failures.delete(key);
   }

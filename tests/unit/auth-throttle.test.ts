@@ -28,6 +28,19 @@ test("keys are independent, and a success clears the key", () => {
   assert.equal(t.retryAfterMs("ann", 10), 0);
 });
 
+test("forgive takes back one failure counted before the outcome was known", () => {
+  const t = make();
+  t.fail("10.0.0.1", 5);
+  t.fail("10.0.0.1", 6);
+  t.fail("10.0.0.1", 7);
+  assert.ok(t.retryAfterMs("10.0.0.1", 8) > 0);
+  t.forgive("10.0.0.1", 7);
+  assert.equal(t.retryAfterMs("10.0.0.1", 8), 0);
+  t.forgive("10.0.0.1", 99); // nothing recorded then: no change
+  t.fail("10.0.0.1", 8);
+  assert.ok(t.retryAfterMs("10.0.0.1", 9) > 0);
+});
+
 test("failures older than the window do not count", () => {
   const t = make();
   t.fail("ann", 0);
