@@ -65,7 +65,6 @@ export function extractRecord(raw: RawRecord, config: ExtractConfig): ExtractedR
     service: id(findService(ctx, config.serviceRules, topic)),
     headers: headers.display,
     valueKind: decoded.kind,
-    value: decoded.value,
     valueJson: decoded.json,
     valueTruncated: decoded.truncated,
     size: decoded.size,

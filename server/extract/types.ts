@@ -85,9 +85,11 @@ export interface ExtractedRecord {
   /** name (as sent) → text; repeated headers keep the last value. */
   headers: Record<string, HeaderText>;
   valueKind: ValueKind;
-  /** Parsed JSON, or the text, or { base64 }, or null for a tombstone; a prefix when truncated. */
-  value: unknown;
-  /** `value` as JSON text, as the index stores it: a JSON payload's own text when it needed no cleaning. */
+  /**
+   * What the index shows, as JSON text: the payload's own text when it is JSON that needed no
+   * cleaning (key order and spacing as sent); else the cleaned JSON, the text as a JSON string,
+   * { "base64": … }, a text prefix when truncated, or null for a tombstone.
+   */
   valueJson: string;
   valueTruncated: boolean;
   /** Size of the raw value in bytes (0 for a tombstone). */

@@ -4,17 +4,15 @@ import type { ExtractConfig, ValueKind } from "./types";
 
 export interface DecodedValue {
   kind: ValueKind;
-  /** What the index shows: parsed JSON, text, { base64 }, a text prefix when truncated, or null. */
-  value: unknown;
   truncated: boolean;
   size: number;
   tombstone: boolean;
-  /** The full parse, for identifier lookups even when `value` is truncated; undefined when not JSON. */
+  /** The full parse, for identifier lookups even when what is shown is truncated; undefined when not JSON. */
   parsed: unknown;
   /**
-   * `value` as JSON text, what the index stores. For a JSON payload that needs no cleaning this is
-   * the record's own text (key order and spacing as sent), so it is neither parsed nor
-   * serialised again on the way to the store.
+   * What the index shows, as JSON text: parsed JSON, text, { base64 }, a text prefix when
+   * truncated, or null. For a JSON payload that needs no cleaning this is the record's own text
+   * (key order and spacing as sent), so it is never serialised again on the way to the store.
    */
   json: string;
 }
@@ -23,7 +21,7 @@ type ValueLimits = Pick<ExtractConfig, "valueCapBytes" | "maxJsonDepth">;
 
 export function decodeValue(bytes: Uint8Array | null, limits: ValueLimits): DecodedValue {
   if (bytes === null) {
-    return { kind: "null", value: null, truncated: false, size: 0, tombstone: true, parsed: undefined, json: "null" };
+    return { kind: "null", truncated: false, size: 0, tombstone: true, parsed: undefined, json: "null" };
   }
   const size = bytes.length;
   const cap = Math.max(0, limits.valueCapBytes);
@@ -31,23 +29,21 @@ export function decodeValue(bytes: Uint8Array | null, limits: ValueLimits): Deco
   const text = utf8Text(bytes);
   if (text === null) {
     const shown = truncated ? bytes.subarray(0, cap) : bytes;
-    const value = { base64: toBase64(shown) };
-    return { kind: "binary", value, truncated, size, tombstone: false, parsed: undefined, json: JSON.stringify(value) };
+    return { kind: "binary", truncated, size, tombstone: false, parsed: undefined, json: JSON.stringify({ base64: toBase64(shown) }) };
   }
   const json = parseJson(text, limits.maxJsonDepth);
   const base = { truncated, size, tombstone: false } as const;
   // Text from valid UTF-8 without NUL is already PostgreSQL-safe; only JSON escapes can add NUL or lone surrogates.
   if (truncated) {
-    const prefix = utf8Prefix(bytes, cap);
-    return { ...base, kind: json ? "json" : "text", value: prefix, parsed: json?.value, json: JSON.stringify(prefix) };
+    return { ...base, kind: json ? "json" : "text", parsed: json?.value, json: JSON.stringify(utf8Prefix(bytes, cap)) };
   }
-  if (json === null) return { ...base, kind: "text", value: text, parsed: undefined, json: JSON.stringify(text) };
+  if (json === null) return { ...base, kind: "text", parsed: undefined, json: JSON.stringify(text) };
   // Escapes can spell NUL or lone surrogates, which the store refuses: those payloads are cleaned and re-serialised.
   if (text.includes("\\u")) {
-    const value = sanitizeJson(json.value);
-    return { ...base, kind: "json", value, parsed: value, json: JSON.stringify(value) };
+    const clean = sanitizeJson(json.value);
+    return { ...base, kind: "json", parsed: clean, json: JSON.stringify(clean) };
   }
-  return { ...base, kind: "json", value: json.value, parsed: json.value, json: text };
+  return { ...base, kind: "json", parsed: json.value, json: text };
 }
 
 /** Characters a JSON text can start with; anything else is not worth a parse attempt. */
