@@ -32,7 +32,7 @@ function row(what: string, figure: string, baseline: string, ratio: string, targ
   console.log(`${what}: ${figure} (baseline ${baseline}; ratio ${ratio}) target ${target} ${v}`);
 }
 
-/** CPU seconds used so far by the broker plus the given processes. */
+/** CPU seconds used so far by some set of processes (the broker, PostgreSQL's). */
 type CpuMeter = () => number;
 
 async function baselineConsumer(kafka: Kafka, data: BenchData, brokerCpu: CpuMeter): Promise<{ rate: number; cpuUs: number }> {
@@ -275,7 +275,6 @@ async function main(): Promise<void> {
     pg.destroy();
     rmSync(work, { recursive: true, force: true });
   }
-  process.exit(0);
 }
 
 main().then(() => process.exit(0), (err: unknown) => {
