@@ -23,7 +23,20 @@ async function send(method: "POST" | "DELETE", body?: unknown): Promise<SessionI
 export const signIn = (name: string, password: string) => send("POST", { name, password });
 export const signOut = () => send("DELETE");
 
-/** Only same-site paths: a sign-in link must not be able to send anyone elsewhere. */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+/**
+ * Where to go after signing in: `next` resolved the way the browser will resolve it, kept only
+ * when it stays on this origin (a sign-in link must not send anyone elsewhere). Prefix checks
+ * are not enough: browsers read `/\evil.com` as `//evil.com`, and drop tabs and newlines.
+ * The answer is an absolute URL, so nothing is left for the browser to reinterpret.
+ */
+export function safeNext(next: string | null, origin: string = window.location.origin): string {
+  const home = new URL("/", origin).href;
+  if (!next) return home;
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return home;
+  }
+  return url.origin === new URL(origin).origin ? url.href : home;
 }

@@ -1,9 +1,11 @@
 import "server-only";
 // Users come from a JSON file ({ "users": [{ "name", "role", "password" }] }, passwords as
 // scrypt hashes; `npm run user -- add NAME --role operator` writes it). No file, no users:
-// the read-only views are open and replay is refused.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+// no start (start-check.ts), unless FLOWTAP_AUTH=off. The file is the only source of roles:
+// every request reads it (cached until the file changes), so an edit takes effect at once.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { dirname, join } from "node:path";
 import { z } from "zod";
 
 export type Role = "viewer" | "operator";
@@ -17,20 +19,34 @@ const fileSchema = z.object({
 });
 export type UsersFile = z.infer<typeof fileSchema>;
 
-let cache: { path: string; mtimeMs: number; file: UsersFile } | null = null;
+/** Which version of the file the cache holds: an edit changes the mtime, size or (saveUsers) the inode. */
+type Version = { path: string; mtimeNs: bigint; size: bigint; ino: bigint };
+let cache: { version: Version; file: UsersFile } | null = null;
 
 /** The users file, re-read when it changes; null when there is none. */
 export function loadUsers(path: string): UsersFile | null {
   if (!existsSync(path)) return null;
-  const mtimeMs = statSync(path).mtimeMs;
-  if (cache && cache.path === path && cache.mtimeMs === mtimeMs) return cache.file;
+  const st = statSync(path, { bigint: true });
+  const version: Version = { path, mtimeNs: st.mtimeNs, size: st.size, ino: st.ino };
+  const c = cache?.version;
+  if (cache && c && c.path === path && c.mtimeNs === st.mtimeNs && c.size === st.size && c.ino === st.ino) return cache.file;
   const parsed = fileSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
   if (!parsed.success) throw new Error(`${path}: not a users file: ${parsed.error.issues[0]?.message}`);
-  cache = { path, mtimeMs, file: parsed.data };
+  cache = { version, file: parsed.data };
   return parsed.data;
 }
 
+/** Replaces the file atomically (temporary file, flushed, renamed): a reader never sees half of it. */
 export function saveUsers(path: string, file: UsersFile): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.users.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const fd = openSync(tmp, "wx", 0o600);
+  try {
+    writeSync(fd, `${JSON.stringify(file, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
 }

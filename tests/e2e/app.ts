@@ -21,7 +21,8 @@ export async function startApp(env: Record<string, string>): Promise<App> {
   const server = startWebServer({
     root,
     port,
-    env: { ...process.env, NODE_ENV: "production", FLOWTAP_DATA_DIR: join(dir, "data"), FLOWTAP_TOPIC_REFRESH_S: "2", ...env },
+    // A test without a users file runs in open mode on purpose; one with users signs in.
+    env: { ...process.env, NODE_ENV: "production", FLOWTAP_DATA_DIR: join(dir, "data"), FLOWTAP_TOPIC_REFRESH_S: "2", ...(env.FLOWTAP_USERS_FILE ? {} : { FLOWTAP_AUTH: "off" }), ...env },
     logFile: join(dir, "web.log"),
   });
   const url = `http://127.0.0.1:${port}`;

@@ -30,6 +30,8 @@ before(async () => {
     FLOWTAP_TOPICS_INCLUDE: `^${prefix}\\.`,
     FLOWTAP_TOPIC_REFRESH_S: "2",
     FLOWTAP_TAP_GROUP: uniqueName("ft-dlqr-"),
+    // No users file here: open mode on purpose (sign-in is tested in auth-*.test.ts).
+    FLOWTAP_AUTH: "off",
   });
   r = {
     topics: await import("../../app/api/dlq/route"),

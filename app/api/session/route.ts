@@ -1,8 +1,8 @@
 import { getConfig } from "@/server/config";
 import { handle, HttpError, json, parseBody } from "@/server/http/respond";
 import { signInBody } from "@/server/http/schemas";
-import { checkOrigin, checkPassword, clientAddress, identify, secret } from "@/server/auth/authenticate";
-import { SESSION_COOKIE, SESSION_TTL_S, signSession } from "@/server/auth/session";
+import { checkOrigin, checkPassword, clientAddress, endSession, identify, startSession } from "@/server/auth/authenticate";
+import { SESSION_COOKIE, SESSION_TTL_S } from "@/server/auth/session";
 
 const cookieFlags = (maxAge: number) =>
   `Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${getConfig().secureCookies ? "; Secure" : ""}`;
@@ -21,14 +21,16 @@ export function POST(req: Request): Promise<Response> {
     const { name, password } = await parseBody(signInBody, req);
     const user = await checkPassword(name, password, clientAddress(req));
     if (!user) throw new HttpError(401, "wrong user name or password");
-    const token = signSession(user, secret(), Date.now());
+    const token = await startSession(user);
     return json({ user }, { headers: { "set-cookie": `${SESSION_COOKIE}=${token}; ${cookieFlags(SESSION_TTL_S)}` } });
   });
 }
 
+/** Signs out: this session and every copy of it (and the user's other sessions) stop working. */
 export function DELETE(req: Request): Promise<Response> {
   return handle(async () => {
     checkOrigin(req);
+    await endSession(req);
     return json({ user: null }, { headers: { "set-cookie": `${SESSION_COOKIE}=; ${cookieFlags(0)}` } });
   });
 }
