@@ -9,6 +9,7 @@ import { Kafka, logLevel } from "kafkajs";
 import postgres from "postgres";
 import { benchTopics, FLOW_SIZE, produceBenchData, type BenchData } from "./lib/bench-data";
 import { benchBrowser } from "./lib/bench-browser";
+import { benchAuthLatency, type AuthLatency } from "./lib/bench-auth";
 import { cpuSeconds, cpuSecondsByName, percentile, rssMb, watchGroup } from "./lib/bench-measure";
 import { benchLagChart } from "./lib/bench-lag";
 import { benchReplay } from "./lib/bench-replay";
@@ -126,7 +127,8 @@ async function scanSearch(kafka: Kafka, data: BenchData, cid: string): Promise<n
 
 /** Server-side latency of the route handlers (zod, query, JSON) over the PostgreSQL index. */
 async function apiLatency(dbUrl: string, data: BenchData) {
-  Object.assign(process.env, { DATABASE_URL: dbUrl, FLOWTAP_TAP: "off" });
+  // In-process route handlers without a users file: open mode on purpose (sign-in is measured apart, authRows).
+  Object.assign(process.env, { DATABASE_URL: dbUrl, FLOWTAP_TAP: "off", FLOWTAP_AUTH: "off" });
   const flowRoute = await import("../app/api/flows/[correlationId]/route");
   const searchRoute = await import("../app/api/search/route");
   const time = async (fn: () => Promise<Response>, check: (b: string) => boolean) => {
@@ -180,7 +182,39 @@ async function producePageFlows(kafka: Kafka): Promise<void> {
   await producer.disconnect();
 }
 
+const AUTH_CALLS = 300;
+
+/** GET /api/flows on `next start`, Bearer beside cookie, on PostgreSQL (table api_tokens) and PGlite (tokens file). */
+async function authRows(dbUrl: string, work: string, what: string): Promise<void> {
+  const runs: Array<[string, AuthLatency]> = [
+    ["PostgreSQL", await benchAuthLatency({ DATABASE_URL: dbUrl }, join(work, "auth-pg"), AUTH_CALLS, log)],
+    ["PGlite", await benchAuthLatency({ DATABASE_URL: "", FLOWTAP_DATA_DIR: join(work, "auth-lite", "data") }, join(work, "auth-lite"), AUTH_CALLS, log)],
+  ];
+  for (const [store, r] of runs) {
+    const ratio = r.bearer.p50 / r.cookie.p50;
+    row(`GET /api/flows with a Bearer token, ${store} (next start, ${what})`, `p50 ${r.bearer.p50.toFixed(1)} ms, p99 ${r.bearer.p99.toFixed(1)} ms`,
+      `session cookie: p50 ${r.cookie.p50.toFixed(1)} ms, p99 ${r.cookie.p99.toFixed(1)} ms`, `${ratio.toFixed(2)}× (p50)`, "≤ 1.2×", ratio <= 1.2);
+  }
+}
+
+/** BENCH_ONLY=auth: the sign-in figure alone, over an empty index (a minute, no Kafka, nothing written). */
+async function authOnly(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), "flowtap-bench-"));
+  chmodSync(work, 0o755);
+  const pg = await startPostgres({ dir: join(work, "pg") });
+  try {
+    const server = postgres(pg.url, { max: 1 });
+    await server`CREATE DATABASE bench`;
+    await server.end();
+    await authRows(pg.url.replace(/\/postgres$/, "/bench"), work, "empty index");
+  } finally {
+    pg.destroy();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === "auth") return authOnly();
   const work = mkdtempSync(join(tmpdir(), "flowtap-bench-"));
   chmodSync(work, 0o755);
   const pg = await startPostgres({ dir: join(work, "pg") });
@@ -242,10 +276,14 @@ async function main(): Promise<void> {
     row("GET /api/lag?group= over 7 days, 6 partitions (server)", `${fmt(lc.p50, 1)} ms (p99 ${fmt(lc.p99, 1)}) over ${fmt(lc.rows)} samples`, `${fmt(lc.baselineP50, 1)} ms (1 hour of history)`, `${(lc.p50 / lc.baselineP50).toFixed(1)}×`, "< 200 ms", lc.p99 < 200);
 
     log("browser: flow page time to a clickable timeline, and first-load JS");
-    const br = await benchBrowser({ DATABASE_URL: dbUrl, KAFKA_BROKERS: broker.brokers, FLOWTAP_DATA_DIR: join(work, "web") }, PAGE_IDS, work, log);
+    // No users file: open mode on purpose; the pages are what is measured here.
+    const br = await benchBrowser({ DATABASE_URL: dbUrl, KAFKA_BROKERS: broker.brokers, FLOWTAP_DATA_DIR: join(work, "web"), FLOWTAP_AUTH: "off" }, PAGE_IDS, work, log);
     row("Flow page, 1,000 events: visible and clickable in Chromium", `${fmt(br.ms1000)} ms`, `${fmt(br.ms10)} ms (10 events)`, `${(br.ms1000 / br.ms10).toFixed(2)}×`, "< 1,500 ms and < 3×", br.ms1000 < 1500 && br.ms1000 / br.ms10 < 3);
     row("First-load JS of /, gzipped", `${fmt(br.jsHome / 1024)} KB`, "", "", "< 250 KB", br.jsHome < 250 * 1024);
     row("First-load JS of /flows/[id], gzipped", `${fmt(br.jsFlow / 1024)} KB`, "", "", "< 250 KB", br.jsFlow < 250 * 1024);
+
+    log("sign-in: API latency with a Bearer token beside a session cookie");
+    await authRows(dbUrl, work, `${fmt(TOTAL)} indexed records`);
 
     const md = [
       "# Benchmarks",
@@ -265,6 +303,7 @@ async function main(): Promise<void> {
       "The scan baseline is a kafkajs consumer reading the 12 topics from the beginning until it has seen the flow's records.",
       "Replay: 10,000 records on a Spring-style .DLT topic, replayed through the replay service in chunks of 1,000 (as the UI sends them), reading originals from Kafka, ledger claims and settles, and one audit row per chunk; the baseline sends the same records with a bare kafkajs producer in the same chunks (acks=all).",
       "Lag sampler: 200 groups given commits on 50 topics × 6 partitions by Kafka's own AdminClient (a small Java program, compiled with the machine's javac); CPU of this process per tick (admin calls, status, interpolation, store writes; PostgreSQL's own CPU not counted) over 6 ticks, beside the same admin calls alone.",
+      `Sign-in: ${AUTH_CALLS} GET /api/flows?limit=20 each way against \`next start\` (tap off), cookie and Bearer alternating, timed at the client to the end of the body; a viewer signed in through POST /api/session, and a viewer token made by \`npm run user -- token\` (PostgreSQL: table api_tokens; PGlite: the tokens file).`,
       "Browser: median of 7 loads of /flows/{id} in headless Chromium (after a warm-up), from navigation to the first timeline event being visible and clickable; JS sizes are the gzipped scripts the page's HTML loads.",
       "",
     ].join("\n");

@@ -43,7 +43,8 @@ export function SelectionReplayActions({ replay, selection, filters }: { replay:
 export function RecordReplayActions({ message: m, replay }: { message: DeadLetterMessage; replay: ReplayController }) {
   const ref = { topic: m.topic, partition: m.partition, offset: m.offset };
   const key = refKey(ref);
-  const replayed = m.replay?.status === "replayed";
+  // "unknown": an earlier attempt could not be confirmed, so only force replays it again.
+  const replayed = m.replay?.status === "replayed" || m.replay?.status === "unknown";
   return (
     <span className={s.recordReplay}>
       <button type="button" data-testid="replay-one" disabled={replay.busy} onClick={() => void replay.replay([ref], { label: `record ${key}` })}>
@@ -54,9 +55,7 @@ export function RecordReplayActions({ message: m, replay }: { message: DeadLette
           type="button"
           data-testid="replay-force"
           disabled={replay.busy}
-          onClick={() => {
-            if (window.confirm(confirmForceText(key, m.replay?.count ?? 1))) void replay.replay([ref], { label: `record ${key} (forced)`, force: true });
-          }}
+          onClick={() => void replay.replay([ref], { label: `record ${key} (forced)`, force: true, question: confirmForceText(key, m.replay?.count ?? 1) })}
         >
           Replay again (force)
         </button>

@@ -51,6 +51,13 @@ export interface Target {
   records: number;
 }
 
+/** A target topic of a dry run: records that would go there, and records refused there. */
+export interface TargetTopic {
+  topic: string;
+  records: number;
+  refused: number;
+}
+
 /** What a replay run has done so far. Immutable: each chunk's answer gives a new one. */
 export interface Progress {
   dryRun: boolean;
@@ -60,31 +67,47 @@ export interface Progress {
   replayed: number;
   alreadyReplayed: number;
   failed: number;
+  /** Outside the replay targets: not sent (listed in failures, with the reason). */
+  refused: number;
+  /** An earlier attempt could not be confirmed: only force replays these. */
+  unknown: number;
   /** Dry runs: records that would be sent. */
   wouldSend: number;
   failures: Failure[];
   /** Dry runs: where the records would go, in order of first appearance. */
   targets: Target[];
+  /** Dry runs: each target topic, with what would go there and what is refused there. */
+  topics: TargetTopic[];
 }
 
 export function startProgress(total: number, dryRun = false): Progress {
-  return { dryRun, total, sent: 0, replayed: 0, alreadyReplayed: 0, failed: 0, wouldSend: 0, failures: [], targets: [] };
+  return { dryRun, total, sent: 0, replayed: 0, alreadyReplayed: 0, failed: 0, refused: 0, unknown: 0, wouldSend: 0, failures: [], targets: [], topics: [] };
 }
 
 type ResultLike = Pick<ReplayResult, "topic" | "partition" | "offset" | "status" | "targetTopic" | "targetPartition"> & { error?: string };
 
 /** Adds one chunk's results. */
 export function addResults(p: Progress, results: readonly ResultLike[]): Progress {
-  const next: Progress = { ...p, failures: [...p.failures], targets: p.targets.map((t) => ({ ...t })) };
+  const next: Progress = { ...p, failures: [...p.failures], targets: p.targets.map((t) => ({ ...t })), topics: p.topics.map((t) => ({ ...t })) };
+  const topic = (name: string) => {
+    let t = next.topics.find((x) => x.topic === name);
+    if (!t) next.topics.push((t = { topic: name, records: 0, refused: 0 }));
+    return t;
+  };
   for (const r of results) {
     next.sent++;
     if (r.status === "replayed") next.replayed++;
     else if (r.status === "already-replayed") next.alreadyReplayed++;
-    else if (r.status === "failed") {
-      next.failed++;
+    else if (r.status === "failed" || r.status === "refused" || r.status === "unknown") {
+      if (r.status === "failed") next.failed++;
+      else if (r.status === "refused") {
+        next.refused++;
+        topic(r.targetTopic ?? "?").refused++;
+      } else next.unknown++;
       next.failures.push({ key: refKey(r), error: r.error ?? "no reason given" });
     } else if (r.status === "dry-run") {
       next.wouldSend++;
+      topic(r.targetTopic ?? "?").records++;
       const t = next.targets.find((x) => x.topic === r.targetTopic && x.partition === r.targetPartition);
       if (t) t.records++;
       else next.targets.push({ topic: r.targetTopic ?? "?", partition: r.targetPartition, records: 1 });
@@ -93,11 +116,37 @@ export function addResults(p: Progress, results: readonly ResultLike[]): Progres
   return next;
 }
 
+/** ", 2 refused, 1 unknown": only what happened. */
+const extra = (p: Progress) => `${p.refused ? `, ${n(p.refused)} refused` : ""}${p.unknown ? `, ${n(p.unknown)} unknown` : ""}`;
+
 /** "1,000 / 4,200 sent: 990 replayed, 10 already replayed, 0 failed" */
 export function progressText(p: Progress): string {
   const head = `${n(p.sent)} / ${n(p.total)} sent`;
-  if (p.dryRun) return `${head} (dry run): ${n(p.wouldSend)} would be sent, ${n(p.failed)} would fail`;
-  return `${head}: ${n(p.replayed)} replayed, ${n(p.alreadyReplayed)} already replayed, ${n(p.failed)} failed`;
+  if (p.dryRun) return `${head} (dry run): ${n(p.wouldSend)} would be sent, ${n(p.failed)} would fail${extra(p)}`;
+  return `${head}: ${n(p.replayed)} replayed, ${n(p.alreadyReplayed)} already replayed, ${n(p.failed)} failed${extra(p)}`;
+}
+
+/** The distinct target topics of a dry run, with counts, in order of first appearance. */
+export function targetTopics(p: Progress): TargetTopic[] {
+  return p.topics.map((t) => ({ ...t }));
+}
+
+/**
+ * The question asked before any replay, from its dry run: how many records, what they are, and
+ * every target topic with its count, so a planted header pointing somewhere odd shows up here.
+ */
+export function confirmTargetsText(what: string, p: Progress): string {
+  const lines = [`Replay ${plural(p.wouldSend, "record")} (${what})? They would go to:`];
+  for (const t of p.topics.filter((x) => x.records > 0)) lines.push(`  ${t.topic}: ${plural(t.records, "record")}`);
+  const refused = p.topics.filter((x) => x.refused > 0);
+  if (refused.length) {
+    lines.push("", "Not sent, refused (outside the replay targets):");
+    for (const t of refused) lines.push(`  ${t.topic}: ${plural(t.refused, "record")}`);
+  }
+  const cannot = p.failed + p.unknown;
+  if (cannot) lines.push("", `${plural(cannot, "record")} cannot be replayed (see the dry run's list).`);
+  lines.push("", `Records already replayed are skipped. Sent in requests of ${n(REPLAY_CHUNK)}.`);
+  return lines.join("\n");
 }
 
 /** "would send 4 records to orders/0", one line per target. */
@@ -110,19 +159,13 @@ export type Ending = { kind: "done" } | { kind: "cancelled" } | { kind: "error";
 /** The one-line outcome of a finished run, cancelled or stopped by an error included. */
 export function summaryText(p: Progress, ending: Ending = { kind: "done" }): string {
   const counts = p.dryRun
-    ? `${n(p.wouldSend)} would be sent, ${n(p.failed)} would fail`
-    : `${n(p.replayed)} replayed, ${n(p.alreadyReplayed)} already replayed, ${n(p.failed)} failed`;
+    ? `${n(p.wouldSend)} would be sent, ${n(p.failed)} would fail${extra(p)}`
+    : `${n(p.replayed)} replayed, ${n(p.alreadyReplayed)} already replayed, ${n(p.failed)} failed${extra(p)}`;
   const what = p.dryRun ? "Dry run" : "Replay";
   const rest = p.total - p.sent;
   if (ending.kind === "cancelled") return `${what} cancelled after ${n(p.sent)} of ${plural(p.total, "record")}: ${counts}; ${n(rest)} not sent.`;
   if (ending.kind === "error") return `${what} stopped after ${n(p.sent)} of ${plural(p.total, "record")} (${ending.error}): ${counts}; ${n(rest)} not sent.`;
   return `${what} of ${plural(p.total, "record")} done: ${counts}.`;
-}
-
-/** The question asked before replaying everything the filters match. */
-export function confirmAllText(count: number, topic: string, filterText: string): string {
-  const scope = filterText ? ` matching ${filterText}` : "";
-  return `Replay all ${plural(count, "dead letter")} of ${topic}${scope} to their source topics?\n\nThey are sent in requests of ${n(REPLAY_CHUNK)}; records already replayed are skipped.`;
 }
 
 export function confirmForceText(key: string, times: number): string {

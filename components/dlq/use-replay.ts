@@ -1,13 +1,15 @@
 "use client";
 // One replay run at a time for a dead-letter topic: the records go to POST /api/replays in
 // chunks, one request after the other, so progress can be shown and Cancel stops before the
-// next chunk. When a run ends (done, cancelled or stopped by an error) the topic's dead-letter
+// next chunk. Every replay (one record, a selection, all matching) is a dry run first, and the
+// operator confirms the target topics it names, with their counts: a dead letter's headers
+// choose its target, and any producer can plant them. When a run ends (done, cancelled or stopped by an error) the topic's dead-letter
 // queries are refetched, so the replay states on the page are the ledger's.
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useMemo, useRef, useState } from "react";
 import { ApiError, errorText } from "../api";
 import { collectMatching, postReplays } from "./dlq-api";
-import { addResults, chunk, COLLECT_PAGE, confirmAllText, isTopicQuery, REPLAY_CHUNK, replayErrorText, startProgress, type Ending, type Progress, type RecordRef } from "./replay-plan";
+import { addResults, chunk, COLLECT_PAGE, confirmTargetsText, isTopicQuery, REPLAY_CHUNK, replayErrorText, startProgress, type Ending, type Progress, type RecordRef } from "./replay-plan";
 import { filtersToParams, type DlqFilters } from "./url-state";
 
 export type ReplayRun =
@@ -21,13 +23,21 @@ export type ReplayRun =
 export interface ReplayController {
   run: ReplayRun;
   busy: boolean;
-  /** Replays `refs` in chunks; `label` says what they are ("3 selected", "record t/0/5"). */
-  replay(refs: readonly RecordRef[], opts: { label: string; force?: boolean; dryRun?: boolean }): Promise<void>;
-  /** Collects every record the filters match, asks for confirmation, then replays them. */
+  /**
+   * Replays `refs` in chunks; `label` says what they are ("3 selected", "record t/0/5"). Unless
+   * it is itself a dry run, a dry run goes first and the operator confirms its targets;
+   * `question` (a forced replay's) heads that confirmation.
+   */
+  replay(refs: readonly RecordRef[], opts: ReplayOpts): Promise<void>;
+  /** Collects every record the filters match, confirms their targets from a dry run, then replays them. */
   replayAllMatching(filters: DlqFilters): Promise<void>;
   cancel(): void;
   dismiss(): void;
 }
+
+type ReplayOpts = { label: string; force?: boolean; dryRun?: boolean; question?: string };
+/** `toConfirm`: the dry run before a replay; a confirmation follows it, so it shows no summary unless it stopped or found nothing to send. */
+type SendOpts = ReplayOpts & { toConfirm?: boolean };
 
 const IDLE: ReplayRun = { phase: "idle" };
 
@@ -44,7 +54,7 @@ export function useReplay(topic: string): ReplayController {
   const set = useCallback((r: ReplayRun) => setState({ topic, run: r }), [topic]);
 
   const send = useCallback(
-    async (refs: readonly RecordRef[], opts: { label: string; force?: boolean; dryRun?: boolean }) => {
+    async (refs: readonly RecordRef[], opts: SendOpts): Promise<{ progress: Progress; ending: Ending }> => {
       let progress = startProgress(refs.length, opts.dryRun ?? false);
       let ending: Ending = { kind: "done" };
       set({ phase: "sending", label: opts.label, progress, cancelling: false });
@@ -63,11 +73,27 @@ export function useReplay(topic: string): ReplayController {
           set({ phase: "sending", label: opts.label, progress, cancelling: cancelled.current });
         }
       } finally {
-        set({ phase: "finished", label: opts.label, progress, ending });
+        if (!opts.toConfirm || ending.kind !== "done" || progress.wouldSend === 0) set({ phase: "finished", label: opts.label, progress, ending });
         if (!opts.dryRun && progress.sent > 0) void queryClient.invalidateQueries({ predicate: isTopicQuery(topic) });
       }
+      return { progress, ending };
     },
     [queryClient, set, topic],
+  );
+
+  /** The dry run, the confirmation of its targets, then the replay. */
+  const confirmed = useCallback(
+    async (refs: readonly RecordRef[], opts: ReplayOpts) => {
+      if (opts.dryRun) return void (await send(refs, opts));
+      const dry = await send(refs, { ...opts, dryRun: true, toConfirm: true, label: `${opts.label}: where they would go` });
+      if (dry.ending.kind !== "done" || dry.progress.wouldSend === 0) return;
+      const question = confirmTargetsText(opts.label, dry.progress);
+      if (!window.confirm(opts.question ? `${opts.question}\n\n${question}` : question)) {
+        return set({ phase: "not-started", message: "Not confirmed. Nothing was replayed." });
+      }
+      await send(refs, opts);
+    },
+    [send, set],
   );
 
   const exclusive = useCallback(async (work: () => Promise<void>) => {
@@ -81,7 +107,7 @@ export function useReplay(topic: string): ReplayController {
     }
   }, []);
 
-  const replay = useCallback<ReplayController["replay"]>((refs, opts) => exclusive(() => send(refs, opts)), [exclusive, send]);
+  const replay = useCallback<ReplayController["replay"]>((refs, opts) => exclusive(() => confirmed(refs, opts)), [exclusive, confirmed]);
 
   const replayAllMatching = useCallback(
     (filters: DlqFilters) =>
@@ -97,10 +123,9 @@ export function useReplay(topic: string): ReplayController {
         if (refs === null) return set({ phase: "not-started", message: "Cancelled while listing the matching dead letters. Nothing was replayed." });
         if (refs.length === 0) return set({ phase: "not-started", message: "No dead letter matches these filters. Nothing was replayed." });
         const filterText = [...filtersToParams(filters)].map(([k, v]) => `${k} "${v}"`).join(", ");
-        if (!window.confirm(confirmAllText(refs.length, topic, filterText))) return set({ phase: "not-started", message: "Not confirmed. Nothing was replayed." });
-        await send(refs, { label: `all ${refs.length.toLocaleString("en-US")} matching` });
+        await confirmed(refs, { label: `all ${refs.length.toLocaleString("en-US")} matching${filterText ? ` ${filterText}` : ""} in ${topic}` });
       }),
-    [exclusive, send, set, topic],
+    [exclusive, confirmed, set, topic],
   );
 
   const cancel = useCallback(() => {

@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import type { Config } from "../../server/config";
 import type { Store } from "../../server/db/client";
 import { replayRecords } from "../../server/replay/replay-records";
+import { replayTargets } from "../../server/replay/targets";
 import { startTap } from "../../server/tap/tap";
 
 const RECORDS = 10_000;
@@ -68,7 +69,7 @@ export async function benchReplay(kafka: Kafka, config: Config, store: Store, lo
   const pass = async () => {
     let replayed = 0;
     for (let i = 0; i < RECORDS; i += CHUNK) {
-      const results = await replayRecords(store, config.kafka, refs.slice(i, i + CHUNK), { actor: "bench", force: false, dryRun: false, maxCycles: 3 });
+      const results = await replayRecords(store, config.kafka, refs.slice(i, i + CHUNK), { actor: "bench", force: false, dryRun: false, maxCycles: 3, targets: replayTargets(config) });
       replayed += results.filter((r) => r.status === "replayed").length;
     }
     return replayed;

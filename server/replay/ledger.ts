@@ -24,7 +24,8 @@ export type LedgerRow = {
   dlq_partition: number;
   dlq_offset: string;
   attempt: number;
-  status: "pending" | "replayed" | "failed";
+  /** unknown: reconciliation could not tell whether the copy was written (it may have been removed); a new attempt needs force. */
+  status: "pending" | "replayed" | "failed" | "unknown";
   target_topic: string | null;
   target_partition: number | null;
   target_offset: string | null;
@@ -84,11 +85,21 @@ export async function settleReplayed(store: Store, done: Array<{ replayId: strin
     WHERE r.replay_id = x."replayId" AND r.status = 'pending'`);
 }
 
-export async function settleFailed(store: Store, failed: Array<{ replayId: string; error: string }>): Promise<void> {
-  if (failed.length === 0) return;
+/** Settles pending claims as `failed` (not sent: safe to retry) or `unknown` (the copy may have been removed: needs force). */
+export async function settleWithError(store: Store, status: "failed" | "unknown", rows: Array<{ replayId: string; error: string }>): Promise<void> {
+  if (rows.length === 0) return;
   await store.rows(sql`
-    UPDATE replays r SET status = 'failed', settled_at = now(), error = x.error
-    FROM json_to_recordset(${JSON.stringify(failed)}::json) AS x("replayId" text, error text)
+    UPDATE replays r SET status = ${status}, settled_at = now(), error = x.error
+    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x("replayId" text, error text)
+    WHERE r.replay_id = x."replayId" AND r.status = 'pending'`);
+}
+
+/** A slice of the target found no copy below `floor`: the next reconciliation resumes there. */
+export async function advanceFloors(store: Store, floors: Array<{ replayId: string; floor: string }>): Promise<void> {
+  if (floors.length === 0) return;
+  await store.rows(sql`
+    UPDATE replays r SET target_floor = greatest(r.target_floor, x.floor)
+    FROM json_to_recordset(${JSON.stringify(floors)}::json) AS x("replayId" text, floor bigint)
     WHERE r.replay_id = x."replayId" AND r.status = 'pending'`);
 }
 
@@ -98,7 +109,7 @@ export async function pendingReplays(store: Store, before: Date, ids?: string[])
     SELECT ${LEDGER_COLUMNS} FROM replays
     WHERE status = 'pending' AND requested_at < ${before.toISOString()}::timestamptz
     ${ids ? sql`AND replay_id IN (SELECT json_array_elements_text(${JSON.stringify(ids)}::json))` : sql``}
-    ORDER BY requested_at LIMIT 50000`);
+    ORDER BY requested_at LIMIT 20000`);
 }
 
 export async function writeAudit(store: Store, entry: { actor: string; action: string; outcome: string; detail: unknown }): Promise<void> {

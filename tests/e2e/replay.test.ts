@@ -112,11 +112,19 @@ test("an operator replays the dead letters of one reason, and the replayed event
 
     const button = page.getByTestId("replay-selected");
     assert.equal((await button.innerText()).trim(), "Replay 4 selected");
+    // Confirmed from a dry run: the target topics with their counts.
+    let question = "";
+    page.once("dialog", (d) => {
+      question = d.message();
+      void d.accept();
+    });
     await button.click();
 
     const summary = page.getByTestId("replay-summary");
     await summary.waitFor({ timeout: 30_000 });
     const text = await summary.innerText();
+    assert.match(question, /^Replay 4 records \(4 selected\)\? They would go to:/, question);
+    assert.ok(question.includes(`\n  ${SRC}: 4 records\n`), question);
     assert.match(text, /\b4 replayed\b/, `the summary says 4 replayed: ${text}`);
     assert.match(text, /\b0 already replayed, 0 failed\b/, text);
     assert.equal(await page.getByTestId("replay-failures").count(), 0, "no failed record listed");
@@ -200,7 +208,8 @@ test("an operator replays everything a filter matches once confirmed, and forces
     });
     await page.getByTestId("replay-all-matching").click();
     await summary.waitFor({ timeout: 30_000 });
-    assert.match(question, /^Replay all 2 dead letters of .*payments\.DLT matching/, question);
+    assert.match(question, /^Replay 2 records \(all 2 matching reason "Timeout" in .*payments\.DLT\)\? They would go to:/, question);
+    assert.ok(question.includes(`\n  ${SRC}: 2 records\n`), question);
     assert.match(await summary.innerText(), /Not confirmed\. Nothing was replayed\./);
     await dismiss();
 
@@ -216,6 +225,7 @@ test("an operator replays everything a filter matches once confirmed, and forces
     await row0.waitFor({ timeout: 15_000 });
     await row0.locator("button").first().click();
     await page.getByTestId("dlq-detail").waitFor();
+    page.once("dialog", (d) => void d.accept());
     await page.getByTestId("replay-one").click();
     await summary.waitFor({ timeout: 30_000 });
     assert.match(await summary.innerText(), /0 replayed, 1 already replayed, 0 failed/);

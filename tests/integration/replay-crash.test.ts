@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { sql } from "drizzle-orm";
 import { openStore, type Store } from "../../server/db/client";
 import { replayRecords } from "../../server/replay/replay-records";
+import { replayTargets } from "../../server/replay/targets";
 import { startTap } from "../../server/tap/tap";
 import { brokers, createTopics, freshDatabase, produce, testConfig, uniqueName, waitFor, withAdmin } from "./harness";
 
@@ -32,7 +33,7 @@ test("SIGKILL in the middle of a bulk replay: each record replayed once, the led
     value: JSON.stringify({ n: i }),
     headers: { "kafka_dlt-original-topic": SRC, "kafka_dlt-original-partition": int32(i % 3), "kafka_dlt-original-offset": int64(i) },
   })));
-  const config = testConfig({ DATABASE_URL: dbUrl, FLOWTAP_TOPICS_INCLUDE: `^${DLT.replace(/\./g, "\\.")}$`, FLOWTAP_TAP_GROUP: uniqueName("ft-rc-") });
+  const config = testConfig({ DATABASE_URL: dbUrl, FLOWTAP_TOPICS_INCLUDE: `^${DLT.replace(/\./g, "\\.")}$`, FLOWTAP_TAP_GROUP: uniqueName("ft-rc-"), FLOWTAP_REPLAY_TARGETS: `^${SRC.replace(/\./g, "\\.")}$` });
   const s = await openStore({ databaseUrl: dbUrl, dataDir: config.dataDir });
   store = s;
   const tap = await startTap(config, s, () => {});
@@ -59,7 +60,7 @@ test("SIGKILL in the middle of a bulk replay: each record replayed once, the led
   // Another operator replays everything; claims the dead worker left pending are settled first.
   const refs = Array.from({ length: N }, (_, i) => ({ topic: DLT, partition: 0, offset: String(i) }));
   for (let i = 0; i < N; i += 1000) {
-    const results = await replayRecords(s, config.kafka, refs.slice(i, i + 1000), { actor: "op", force: false, dryRun: false, maxCycles: 3, staleAfterMs: 0 });
+    const results = await replayRecords(s, config.kafka, refs.slice(i, i + 1000), { actor: "op", force: false, dryRun: false, maxCycles: 3, staleAfterMs: 0, targets: replayTargets(config) });
     assert.ok(results.every((r) => r.status === "replayed" || r.status === "already-replayed"), JSON.stringify(results.find((r) => r.status === "failed")));
   }
   assert.equal(await onSource(), N, "exactly one record on the source topic per dead letter");

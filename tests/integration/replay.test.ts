@@ -177,7 +177,7 @@ test("an interrupted replay is reconciled from the target partition, never sent 
   const claims = refs.map((r, i) => ({ ...r, id: randomUUID(), partition: (150 + i) % 3 }));
   await store.rows(sql`
     INSERT INTO replays (replay_id, dlq_topic, dlq_partition, dlq_offset, attempt, status, target_topic, target_partition, target_floor, requested_by, requested_at)
-    SELECT x.id, ${DLT}, 0, x."offset", 1, 'pending', ${SRC}, x.p, x.floor, 'op', now() - interval '5 minutes'
+    SELECT x.id, ${DLT}, 0, x."offset", 1, 'pending', ${SRC}, x.p, x.floor, 'op', now() - interval '10 minutes'
     FROM json_to_recordset(${JSON.stringify(claims.map((c) => ({ id: c.id, offset: c.offset, p: c.partition, floor: floor.find((f) => f.partition === c.partition)!.high })))}::json)
       AS x(id text, "offset" bigint, p int, floor bigint)`);
   await withProducer((p) =>
@@ -196,7 +196,7 @@ test("an interrupted replay is reconciled from the target partition, never sent 
 
 test("broker unreachable: clear per-record errors, nothing marked; a retry later works", async () => {
   const refs = [ref(120), ref(121)];
-  const down = await m.replay.replayRecords(store, { brokers: ["127.0.0.1:1"], clientId: "t", ssl: false, sasl: null }, refs, { actor: "op", force: false, dryRun: false, maxCycles: 3 });
+  const down = await m.replay.replayRecords(store, { brokers: ["127.0.0.1:1"], clientId: "t", ssl: false, sasl: null }, refs, { actor: "op", force: false, dryRun: false, maxCycles: 3, targets: (await import("../../server/replay/targets")).replayTargets(m.runtime.getRuntime().config) });
   assert.ok(down.every((r) => r.status === "failed" && /Kafka/.test(r.error ?? "")), JSON.stringify(down));
   const [claimed] = await store.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM replays WHERE dlq_topic = ${DLT} AND dlq_offset IN (120, 121)`);
   assert.equal(claimed!.n, 0);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
-  addResults, chunk, confirmAllText, confirmForceText, dryRunLines, isTopicQuery, progressText, REPLAY_CHUNK, refsFromKeys, replayErrorText, startProgress, summaryText,
+  addResults, chunk, confirmForceText, confirmTargetsText, dryRunLines, isTopicQuery, progressText, REPLAY_CHUNK, refsFromKeys, replayErrorText, startProgress, summaryText,
+  targetTopics,
   type ReplayResult,
 } from "../../components/dlq/replay-plan";
 
@@ -101,11 +102,34 @@ describe("summary text", () => {
 });
 
 describe("questions and errors", () => {
-  test("the confirmation names the count, the topic and the filters", () => {
-    const q = confirmAllText(4200, T, 'reason "Card declined"');
-    assert.match(q, /^Replay all 4,200 dead letters of pay\.DLT matching reason "Card declined" to their source topics\?/);
-    assert.match(confirmAllText(1, T, ""), /^Replay all 1 dead letter of pay\.DLT to their/);
+  test("the confirmation names the count, what is replayed, and each target topic with its count, from a dry run", () => {
+    let p = startProgress(6, true);
+    p = addResults(p, [result(0, "dry-run"), result(1, "dry-run"), result(2, "dry-run", { targetTopic: "orders" })]);
+    p = addResults(p, [
+      result(3, "refused", { targetTopic: "connect-configs", targetPartition: null, error: "connect-configs is an internal topic" }),
+      result(4, "refused", { targetTopic: "connect-configs", targetPartition: null, error: "connect-configs is an internal topic" }),
+      result(5, "failed", { targetTopic: null, targetPartition: null, error: "the record is no longer in Kafka" }),
+    ]);
+    assert.deepEqual(targetTopics(p), [
+      { topic: "pay", records: 2, refused: 0 },
+      { topic: "orders", records: 1, refused: 0 },
+      { topic: "connect-configs", records: 0, refused: 2 },
+    ]);
+    const q = confirmTargetsText(`all 6 matching reason "Card declined" in ${T}`, p);
+    assert.match(q, /^Replay 3 records \(all 6 matching reason "Card declined" in pay\.DLT\)\?/);
+    assert.match(q, /\n {2}pay: 2 records\n {2}orders: 1 record\n/);
+    assert.match(q, /Not sent, refused \(outside the replay targets\):\n {2}connect-configs: 2 records/);
+    assert.match(q, /1 record cannot be replayed/);
+    assert.equal(p.refused, 2);
+    assert.match(progressText(p), /3 would be sent, 1 would fail, 2 refused/);
+    assert.deepEqual(p.failures.map((f) => f.key), [`${T}/0/3`, `${T}/0/4`, `${T}/0/5`], "refusals are listed with their reason");
     assert.match(confirmForceText(`${T}/0/3`, 2), /pay\.DLT\/0\/3 was already replayed 2 times/);
+  });
+
+  test("an unknown earlier outcome is counted apart and needs force", () => {
+    const p = addResults(startProgress(2), [result(0, "replayed"), result(1, "unknown", { error: "the copy may have been removed; replay again only with force" })]);
+    assert.equal(p.unknown, 1);
+    assert.equal(summaryText(p), "Replay of 2 records done: 1 replayed, 0 already replayed, 0 failed, 1 unknown.");
   });
 
   test("401 and 403 read as what to do", () => {

@@ -1,9 +1,10 @@
 import { getRuntime } from "@/server/runtime";
 import { handle, HttpError, json, parseBody } from "@/server/http/respond";
 import { replayBody } from "@/server/http/schemas";
-import { identify, requireOperator } from "@/server/auth/authenticate";
+import { auditRefusal, requireOperator } from "@/server/auth/authenticate";
 import { writeAudit } from "@/server/replay/ledger";
 import { replayRecords, ReplayInputError } from "@/server/replay/replay-records";
+import { replayTargets } from "@/server/replay/targets";
 
 export function POST(req: Request): Promise<Response> {
   return handle(async () => {
@@ -12,11 +13,8 @@ export function POST(req: Request): Promise<Response> {
     try {
       actor = (await requireOperator(req)).name;
     } catch (err) {
-      // Refused attempts are audited too: who tried, and why it was refused.
-      if (err instanceof HttpError) {
-        const who = await identify(req).then((c) => c.user?.name ?? "anonymous", () => "unknown");
-        await writeAudit(await rt.store, { actor: who, action: "replay", outcome: "refused", detail: { status: err.status, reason: err.message } });
-      }
+      // Refused attempts are audited too (who tried, and why), within a per-client limit.
+      if (err instanceof HttpError) await auditRefusal(req, "replay", err, async (entry) => writeAudit(await rt.store, entry));
       throw err;
     }
     const body = await parseBody(replayBody, req);
@@ -26,6 +24,8 @@ export function POST(req: Request): Promise<Response> {
         force: body.force,
         dryRun: body.dryRun,
         maxCycles: rt.config.replayMaxCycles,
+        targets: replayTargets(rt.config),
+        allowTargets: body.allowTargets,
       });
       return json({ results });
     } catch (err) {
