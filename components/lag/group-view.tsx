@@ -7,7 +7,7 @@ import { ApiError, errorText } from "../api";
 import { CopyButton } from "../copy-button";
 import { AgoAndAt } from "../time";
 import { useUrlParams } from "../use-url-params";
-import { LagValue, StatusBadge } from "./cells";
+import { LagValue, Members, StaleBadge, StatusBadge } from "./cells";
 import { ChartsLoading } from "./chart-box";
 import { chartDomain, chartMarkers, DEFAULT_RANGE, formatDuration, formatLag, parseDetail, parseRange, type DetailMode, type LagRange } from "./chart-data";
 import type { GroupLag, LagAnswer } from "./lag-api";
@@ -120,11 +120,12 @@ export function GroupView({ group }: { group: string }) {
       </div>
       <div className={styles.statusLine}>
         <StatusBadge status={g.status} reason={g.reason} />
+        <StaleBadge stale={g.stale} ageSeconds={g.sampleAgeSeconds} />
         <span>{g.reason}</span>
       </div>
       <div className={styles.stats}>
         <span>
-          <strong>{g.members}</strong> member{g.members === 1 ? "" : "s"}
+          <strong><Members n={g.members} /></strong> member{g.members === 1 ? "" : "s"}
         </span>
         <span>
           state <strong>{g.state}</strong>

@@ -6,7 +6,7 @@ import { errorText } from "../api";
 import { Ago } from "../time";
 import { useUrlParams } from "../use-url-params";
 import { chartDomain, DEFAULT_RANGE, formatDuration, formatLag, parseRange, STATUS_TONE, type LagRange } from "./chart-data";
-import { LagValue, StatusBadge } from "./cells";
+import { LagValue, Members, StaleBadge, StatusBadge } from "./cells";
 import { lagGroupHref, type GroupLag, type LagAnswer } from "./lag-api";
 import styles from "./lag.module.css";
 import { RangePicker } from "./range-picker";
@@ -16,7 +16,7 @@ import { useLag } from "./use-lag";
 
 function GroupRow({ g, range, domain }: { g: GroupLag; range: LagRange; domain: [number, number] | null }) {
   return (
-    <tr data-testid="lag-group-row" data-group={g.group} data-status={g.status}>
+    <tr data-testid="lag-group-row" data-group={g.group} data-status={g.status} data-stale={g.stale}>
       <td className={styles.name}>
         <Link href={lagGroupHref(g.group, range)} title={g.group}>
           {g.group}
@@ -24,8 +24,11 @@ function GroupRow({ g, range, domain }: { g: GroupLag; range: LagRange; domain: 
       </td>
       <td>
         <StatusBadge status={g.status} reason={g.reason} />
+        <StaleBadge stale={g.stale} ageSeconds={g.sampleAgeSeconds} />
       </td>
-      <td className={styles.num}>{g.members}</td>
+      <td className={styles.num}>
+        <Members n={g.members} />
+      </td>
       <td className={`${styles.num} mono`}>
         <LagValue text={formatLag(g.lag)} known={g.lag !== null} />
       </td>

@@ -3,6 +3,7 @@
 // and the updated memory out. No I/O, no clock: `now` is given.
 import { groupStatus, partitionStatus, type LagStatus, type WindowSample } from "./status";
 import { appendSample, offsetLag, timeLagSeconds, type EndSample } from "./time-lag";
+import { MARKER_REASON, markerAtEnd } from "./tx-marker";
 
 export const WINDOW = 10;
 export const HISTORY_MAX = 1000;
@@ -10,7 +11,8 @@ export const HISTORY_MAX = 1000;
 export interface FetchedGroup {
   groupId: string;
   state: string;
-  members: Array<{ memberId: string; clientId: string; host: string; assignment: Record<string, number[]> }>;
+  /** null: membership could not be read this tick (describeGroups failed): unknown, not "none". */
+  members: Array<{ memberId: string; clientId: string; host: string; assignment: Record<string, number[]> }> | null;
   /** null: the group's offsets could not be fetched this tick (its error). */
   committed: Array<{ topic: string; partition: number; offset: string | null }> | null;
   error: string | null;
@@ -44,7 +46,8 @@ export interface PartitionRow {
 export interface GroupRow {
   groupId: string;
   state: string;
-  members: number;
+  /** null: membership unknown this tick. */
+  members: number | null;
   assignments: Record<string, { clientId: string; host: string; assignment: Record<string, number[]> }>;
   status: LagStatus;
   reason: string;
@@ -73,64 +76,82 @@ export function computeTick(input: TickInput, memory: SamplerMemory, intervalMs:
     }
   }
   for (const g of input.groups) {
-    const hasMembers = g.members.length > 0;
-    const statuses: LagStatus[] = [];
-    const reasons: string[] = [];
-    for (const c of g.committed ?? []) {
-      const ends = input.ends.get(c.topic)?.get(c.partition);
-      const wkey = `${g.groupId}\u0000${tp(c.topic, c.partition)}`;
-      if (!ends) {
-        // Topic deleted or unreadable this tick: say so, invent nothing.
-        out.partitionRows.push({ groupId: g.groupId, topic: c.topic, partition: c.partition, committed: c.offset, end: "0", lag: null, timeLagSeconds: null, status: "ERR", reason: "end offset unavailable (topic deleted or unreadable)" });
-        statuses.push("ERR");
-        reasons.push(`${c.topic}/${c.partition}: end offset unavailable`);
-        continue;
-      }
-      const committed = c.offset === null ? null : BigInt(c.offset);
-      const ol = offsetLag(ends.high, committed, ends.low);
-      const window = [...(memory.windows.get(wkey) ?? []), { t: input.now, committed, end: ends.high, lag: ol.lag }].slice(-WINDOW);
-      memory.windows.set(wkey, window);
-      const st = partitionStatus({ samples: window, hasMembers }, input.now, WINDOW * intervalMs);
-      const tl = timeLagSeconds(memory.histories.get(tp(c.topic, c.partition)) ?? [], committed, input.now, ends.low);
-      const reason = ol.reason && st.status === "OK" ? ol.reason : st.reason;
-      out.partitionRows.push({
-        groupId: g.groupId,
-        topic: c.topic,
-        partition: c.partition,
-        committed: c.offset,
-        end: ends.high.toString(),
-        lag: ol.lag === null ? null : Number(ol.lag),
-        timeLagSeconds: tl === null ? null : Math.round(tl),
-        status: st.status,
-        reason,
-      });
-      statuses.push(st.status);
-      reasons.push(`${c.topic}/${c.partition}: ${st.reason}`);
+    try {
+      computeGroup(g, input, memory, intervalMs, out);
+    } catch (err) {
+      // One group's bad data costs that group's figures for this tick, not everyone's.
+      const message = err instanceof Error ? err.message : String(err);
+      out.groupRows.push({ groupId: g.groupId, state: g.state, members: g.members?.length ?? null, assignments: {}, status: "ERR", reason: `not computed: ${message}` });
     }
-    let status = groupStatus(statuses);
-    // The group's reason is that of a partition that set its status, not merely the first one.
-    const worst = statuses.indexOf(status);
-    let reason = status === "OK" ? (statuses.length ? "all partitions OK" : "no committed offsets") : (reasons[worst] ?? reasons[0] ?? "");
-    if (g.error) {
-      status = "ERR";
-      reason = `offsets unavailable: ${g.error}`;
-    }
-    const members = g.members.map((m) => m.memberId).sort().join(",");
-    const prev = memory.shapes.get(g.groupId);
-    if (prev && prev.members !== members) out.events.push({ groupId: g.groupId, kind: "rebalance", detail: `members ${prev.members.split(",").filter(Boolean).length} → ${g.members.length}` });
-    if (prev && prev.status !== status) out.events.push({ groupId: g.groupId, kind: "status", detail: `${prev.status} → ${status}` });
-    memory.shapes.set(g.groupId, { members, status });
-    out.groupRows.push({
-      groupId: g.groupId,
-      state: g.state,
-      members: g.members.length,
-      assignments: Object.fromEntries(g.members.map((m) => [m.memberId, { clientId: m.clientId, host: m.host, assignment: m.assignment }])),
-      status,
-      reason,
-    });
   }
   forget(memory, input);
   return out;
+}
+
+function computeGroup(g: FetchedGroup, input: TickInput, memory: SamplerMemory, intervalMs: number, out: TickOutput): void {
+  const hasMembers = g.members === null ? undefined : g.members.length > 0;
+  const statuses: LagStatus[] = [];
+  const reasons: string[] = [];
+  const rows: PartitionRow[] = [];
+  const windows: Array<[string, WindowSample[]]> = [];
+  for (const c of g.committed ?? []) {
+    const ends = input.ends.get(c.topic)?.get(c.partition);
+    const wkey = `${g.groupId}\u0000${tp(c.topic, c.partition)}`;
+    if (!ends) {
+      // Topic deleted or unreadable this tick: say so, invent nothing.
+      rows.push({ groupId: g.groupId, topic: c.topic, partition: c.partition, committed: c.offset, end: "0", lag: null, timeLagSeconds: null, status: "ERR", reason: "end offset unavailable (topic deleted or unreadable)" });
+      statuses.push("ERR");
+      reasons.push(`${c.topic}/${c.partition}: end offset unavailable`);
+      continue;
+    }
+    const committed = c.offset === null ? null : BigInt(c.offset);
+    const previous = memory.windows.get(wkey) ?? [];
+    const marker = markerAtEnd(previous.at(-1), committed, ends.high);
+    const ol = marker ? { lag: 0n, reason: MARKER_REASON } : offsetLag(ends.high, committed, ends.low);
+    const window = [...previous, { t: input.now, committed, end: ends.high, lag: ol.lag }].slice(-WINDOW);
+    const st = partitionStatus({ samples: window, hasMembers }, input.now, WINDOW * intervalMs);
+    const tl = marker ? 0 : timeLagSeconds(memory.histories.get(tp(c.topic, c.partition)) ?? [], committed, input.now, ends.low);
+    const reason = ol.reason && st.status === "OK" ? ol.reason : st.reason;
+    rows.push({
+      groupId: g.groupId,
+      topic: c.topic,
+      partition: c.partition,
+      committed: c.offset,
+      end: ends.high.toString(),
+      lag: ol.lag === null ? null : Number(ol.lag),
+      timeLagSeconds: tl === null ? null : Math.round(tl),
+      status: st.status,
+      reason,
+    });
+    statuses.push(st.status);
+    reasons.push(`${c.topic}/${c.partition}: ${st.reason}`);
+    windows.push([wkey, window]);
+  }
+  // Memory changes only once the whole group computed: a group that fails part-way leaves none.
+  for (const [k, w] of windows) memory.windows.set(k, w);
+  let status = groupStatus(statuses);
+  // The group's reason is that of a partition that set its status, not merely the first one.
+  const worst = statuses.indexOf(status);
+  let reason = status === "OK" ? (statuses.length ? "all partitions OK" : "no committed offsets") : (reasons[worst] ?? reasons[0] ?? "");
+  if (g.error) {
+    status = "ERR";
+    reason = `offsets unavailable: ${g.error}`;
+  }
+  const prev = memory.shapes.get(g.groupId);
+  // Unknown membership keeps the last known shape: no rebalance is invented from a failed read.
+  const members = g.members === null ? (prev?.members ?? "") : g.members.map((m) => m.memberId).sort().join(",");
+  if (prev && g.members !== null && prev.members !== members) out.events.push({ groupId: g.groupId, kind: "rebalance", detail: `members ${prev.members.split(",").filter(Boolean).length} → ${g.members.length}` });
+  if (prev && prev.status !== status) out.events.push({ groupId: g.groupId, kind: "status", detail: `${prev.status} → ${status}` });
+  memory.shapes.set(g.groupId, { members, status });
+  out.partitionRows.push(...rows);
+  out.groupRows.push({
+    groupId: g.groupId,
+    state: g.state,
+    members: g.members?.length ?? null,
+    assignments: Object.fromEntries((g.members ?? []).map((m) => [m.memberId, { clientId: m.clientId, host: m.host, assignment: m.assignment }])),
+    status,
+    reason,
+  });
 }
 
 /** Drops memory of groups, partitions and topics that are gone, so a long-running sampler stays small. */

@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import type { Store } from "../db/client";
 import { isoTs } from "../db/sql";
 import type { PartitionRow } from "./compute-tick";
+import { isStale, sampleAgeSeconds } from "./staleness";
 import { LAG_STATUSES, type LagStatus } from "./status";
 
 /** About this many points per series, whatever the range. */
@@ -53,7 +54,12 @@ export interface LagMarker {
 export interface GroupLag {
   group: string;
   state: GroupState;
-  members: number;
+  /** null: membership could not be read on the latest tick. */
+  members: number | null;
+  /** When this group was last sampled, its age at the answer's time, and whether that is too old (see staleness.ts). */
+  sampledAt: string;
+  sampleAgeSeconds: number;
+  stale: boolean;
   status: LagStatus;
   reason: string;
   lag: number | null;
@@ -70,6 +76,10 @@ export interface GroupLag {
 export interface LagAnswer {
   /** The sampler's latest tick; null before its first. */
   sampledAt: string | null;
+  /** Age of `sampledAt` when answered; null before the first tick. */
+  sampleAgeSeconds: number | null;
+  /** The latest tick is older than three intervals: the sampler has stopped, the figures are old. */
+  stale: boolean;
   intervalS: number;
   groups: GroupLag[];
 }
@@ -97,14 +107,15 @@ export async function getLag(store: Store, input: { group?: string; since: Date;
   const groups = await store.rows<GroupRow>(sql`
     SELECT group_id, state, members, assignments, status, reason, partitions, ${isoTs(sql`sampled_at`)} AS sampled_at FROM lag_groups
     ${input.group ? sql`WHERE group_id = ${input.group}` : sql``}`);
-  if (groups.length === 0) return { sampledAt: null, groups: [] };
+  if (groups.length === 0) return { sampledAt: null, sampleAgeSeconds: null, stale: false, groups: [] };
   const sampledAt = groups.map((g) => g.sampled_at).sort().at(-1)!;
+  const age = sampleAgeSeconds(sampledAt, input.now);
   const ids = groups.map((g) => g.group_id);
   const idList = sql`(SELECT json_array_elements_text(${JSON.stringify(ids)}::json))`;
   const bucket = bucketSeconds(input.since, input.now, input.intervalMs);
   const series = await store.rows<{ group_id: string; t: string; lag: number | null; time_lag: number | null }>(sql`
     WITH per_tick AS (
-      SELECT group_id, t, sum(lag)::float8 AS lag, max(time_lag_s) AS time_lag
+      SELECT group_id, t, sum(lag)::float8 AS lag, max(time_lag_s)::float8 AS time_lag
       FROM ${source(input.since, input.now)} AS s WHERE group_id IN ${idList}
       GROUP BY group_id, t
     )
@@ -118,6 +129,7 @@ export async function getLag(store: Store, input: { group?: string; since: Date;
       for (const m of Object.values(g.assignments)) if (m.assignment[topic]?.includes(partition)) return `${m.clientId} @ ${m.host}`;
       return null;
     };
+    const groupAge = sampleAgeSeconds(g.sampled_at, input.now);
     const topics = [...new Set(mine.map((p) => p.topic))].map((topic) => {
       const ps = mine.filter((p) => p.topic === topic);
       return { topic, lag: sumOrNull(ps.map((p) => p.lag)), timeLagSeconds: maxOrNull(ps.map((p) => p.timeLagSeconds)), partitions: ps.length };
@@ -125,7 +137,10 @@ export async function getLag(store: Store, input: { group?: string; since: Date;
     return {
       group: g.group_id,
       state: g.state,
-      members: g.members,
+      members: g.state === "Unknown" ? null : g.members,
+      sampledAt: g.sampled_at,
+      sampleAgeSeconds: groupAge,
+      stale: isStale(groupAge, input.intervalMs),
       status: g.status,
       reason: g.reason,
       lag: sumOrNull(mine.map((p) => p.lag)),
@@ -137,13 +152,13 @@ export async function getLag(store: Store, input: { group?: string; since: Date;
   });
   if (input.group && out[0]) await addDetail(store, out[0], input.since, input.now, bucket);
   out.sort((a, b) => severity(b.status) - severity(a.status) || (b.lag ?? -1) - (a.lag ?? -1) || a.group.localeCompare(b.group));
-  return { sampledAt, groups: out };
+  return { sampledAt, sampleAgeSeconds: age, stale: isStale(age, input.intervalMs), groups: out };
 }
 
 async function addDetail(store: Store, g: GroupLag, since: Date, now: Date, bucket: number): Promise<void> {
   const rows = await store.rows<{ topic: string; partition: number; t: string; lag: number | null; time_lag: number | null }>(sql`
     SELECT topic, partition, ${isoTs(sql`date_bin(make_interval(secs => ${bucket}), t, ${since.toISOString()}::timestamptz)`)} AS t,
-           max(lag)::float8 AS lag, max(time_lag_s) AS time_lag
+           max(lag)::float8 AS lag, max(time_lag_s)::float8 AS time_lag
     FROM ${source(since, now)} AS s WHERE group_id = ${g.group}
     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
   const byPartition = new Map<string, PartitionSeries>();

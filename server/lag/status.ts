@@ -18,6 +18,19 @@
 // (membership unknown, stuck > stopAfterMs) → OK (lag 0 somewhere in the window) → REWIND
 // (committed offset went backwards) → STALL → WARN (committed moved, lag never decreased and grew
 // at least once) → OK.
+//
+// Burrow's own cases (TestCachingEvaluator_CheckRules, linkedin/Burrow caching_test.go) run
+// against this in tests/unit/lag-status-burrow.test.ts. Where Flowtap differs, and why:
+//   - STOP from membership, as above (Burrow: no commit for longer than the window's span).
+//   - One sample with lag is OK, "too few to judge" (Burrow calls a single commit with lag
+//     STALL): one tick of a sampler says nothing about movement.
+//   - WARN needs the lag to have grown at least once (Burrow: merely never decreased). Sampled
+//     at a fixed pace, a consumer keeping up under steady load shows the same non-zero lag at
+//     every tick (what is in flight between fetch and commit); WARN on it would flag every busy
+//     healthy consumer.
+//   - A REWIND stays REWIND while it is in the window and lag was never 0, even once the
+//     consumer is past its old high point: that is Burrow's case 7, not a difference.
+// A transaction marker left at the log end is "caught up" before these rules run (tx-marker.ts).
 
 export type LagStatus = "OK" | "WARN" | "STALL" | "REWIND" | "STOP" | "ERR";
 

@@ -60,9 +60,10 @@ export function estimateProduceTime(history: readonly EndSample[], offset: bigin
 
 /**
  * Seconds the group is behind: now − produce time of its next record; 0 when caught up, never
- * negative (a dashboard clock behind the sampler's must not give negative lag); null with no commit
- * or when the history cannot tell. Append this tick's end offset to `history` first. With `logStart`,
- * a commit below it counts from the oldest record still in the log, as `offsetLag` does.
+ * negative (a dashboard clock behind the sampler's must not give negative lag), never above
+ * MAX_TIME_LAG_S; null with no commit or when the history cannot tell. Append this tick's end
+ * offset to `history` first. With `logStart`, a commit below it counts from the oldest record
+ * still in the log, as `offsetLag` does.
  */
 export function timeLagSeconds(history: readonly EndSample[], committed: bigint | null, now: number, logStart?: bigint | null): number | null {
   if (committed === null || committed < 0n) return null;
@@ -72,7 +73,21 @@ export function timeLagSeconds(history: readonly EndSample[], committed: bigint 
   const from = logStart != null && committed < logStart ? logStart : committed;
   if (from >= newest.end) return 0;
   const produced = estimateProduceTime(h, from);
-  return produced === null ? null : Math.max(0, now - produced) / 1000;
+  return produced === null ? null : saturate((now - produced) / 1000);
+}
+
+/**
+ * The most seconds behind we report: Number.MAX_SAFE_INTEGER, what a JS number, JSON and the
+ * bigint `time_lag_s` column all carry exactly. Nothing real gets near it (285 million years);
+ * only absurd clocks or an extrapolation over billions of records do, and those must saturate
+ * rather than overflow the column (which failed every tick's insert) or print as 1e+23.
+ */
+export const MAX_TIME_LAG_S = Number.MAX_SAFE_INTEGER;
+
+/** NaN (a garbage sample time) cannot be told: null. Otherwise clamped to [0, MAX_TIME_LAG_S]. */
+function saturate(seconds: number): number | null {
+  if (Number.isNaN(seconds)) return null;
+  return Math.min(MAX_TIME_LAG_S, Math.max(0, seconds));
 }
 
 /**

@@ -88,9 +88,17 @@ describe("partitionStatus", () => {
       now: at(601), stopAfterMs: MIN, status: "OK", reason: /lag was 0 within the window/,
     },
     {
-      name: "rewind: committed offset went backwards",
+      // Burrow's TestCachingEvaluator_CheckRules case 7 is this shape (1000, 2000, 3000, 2000, 4000:
+      // back, then past the old high point, lag never 0) and says REWIND: a rewind within the window
+      // stays REWIND while lag is never 0, however far the consumer got since (lag-status-burrow.test.ts).
+      name: "rewind: committed offset went backwards, then past its old high point: still REWIND, as Burrow says",
       window: { samples: ticks([0, 1000, 2000], [10, 1500, 2100], [20, 1200, 2200], [30, 1700, 2300]), hasMembers: true },
       now: at(35), stopAfterMs: MIN, status: "REWIND", reason: /went back from 1,500 to 1,200/,
+    },
+    {
+      name: "rewound, then caught up to lag 0: OK (Burrow: zero lag within the window)",
+      window: { samples: ticks([0, 1000, 2000], [10, 1500, 2100], [20, 1200, 2200], [30, 2300, 2300], [40, 2300, 2310]), hasMembers: true },
+      now: at(45), stopAfterMs: MIN, status: "OK", reason: /lag was 0 within the window/,
     },
     {
       name: "warn: committing, but lag grows every tick",
