@@ -6,7 +6,7 @@ import { startWorkers } from "../server/workers";
 
 async function main(): Promise<void> {
   const config = getConfig();
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, statementTimeoutMs: config.statementTimeoutMs });
   const workers = await startWorkers(config, store);
   console.log(`tap: started (${store.kind}), brokers ${config.kafka.brokers.join(",")}`);
   let stopping = false;

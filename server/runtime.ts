@@ -17,14 +17,18 @@ export interface Runtime {
 const KEY = Symbol.for("flowtap.runtime");
 type Holder = { [KEY]?: Runtime };
 
+function storeOptions(config: Config) {
+  return { databaseUrl: config.databaseUrl, dataDir: config.dataDir, statementTimeoutMs: config.statementTimeoutMs };
+}
+
 export function getRuntime(): Runtime {
   const g = globalThis as Holder;
   if (!g[KEY]) {
     const config = getConfig();
-    const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const store = openStore(storeOptions(config));
     // A failed open is retried on the next request rather than remembered forever.
     store.catch(() => {
-      if (g[KEY]?.store === store) g[KEY].store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      if (g[KEY]?.store === store) g[KEY].store = openStore(storeOptions(config));
     });
     g[KEY] = { config, store, kafka: createKafkaProbe(config.kafka), workers: null };
   }

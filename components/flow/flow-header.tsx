@@ -50,7 +50,7 @@ export function FlowHeader({ flow, summary, analysis, live, refreshing, view, la
         {summary && <FlowMarks flow={summary} />}
         <span
           className={live ? `${s.live} ${refreshing ? s.pulse : ""}` : s.notLive}
-          title={live ? `No terminal event yet, or activity in the last 5 minutes: checking for new events every ${LIVE_POLL_MS / 1000} s` : "Completed more than 5 minutes ago: not refreshed"}
+          title={live ? `No terminal event yet, or activity in the last 5 minutes: checking for new events every ${LIVE_POLL_MS / 1000} s` : flow.truncated ? "Larger than one answer of the API: not refreshed" : "Completed more than 5 minutes ago: not refreshed"}
         >
           {live ? "● live" : "not live"}
         </span>
@@ -87,7 +87,8 @@ export function FlowHeader({ flow, summary, analysis, live, refreshing, view, la
       <ConsumersBehind correlationId={flow.correlationId} />
       {flow.truncated && (
         <p className={s.truncated} role="status">
-          This flow has more events than the API returns at once: only the first {flow.events.length.toLocaleString()} are shown.
+          This flow is larger than one answer of the API (10,000 events or 8 MB of payloads): only its first{" "}
+          {flow.events.length.toLocaleString()} events are shown, and the page does not refresh it.
         </p>
       )}
     </div>

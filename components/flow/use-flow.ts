@@ -47,9 +47,11 @@ export function useFlow(correlationId: string, now: number) {
       const data = q.state.data;
       if (data === null) return NOT_FOUND_POLL_MS;
       if (data === undefined) return false;
+      // New events land after the first page, out of sight: polling would re-fetch up to 8 MB every 3 s for nothing.
+      if (data.truncated) return false;
       return isLive(lastSeenOf(data), completed, Date.now()) ? LIVE_POLL_MS : false;
     },
   });
-  const live = flow.data ? isLive(lastSeenOf(flow.data), completed, now) : false;
+  const live = flow.data && !flow.data.truncated ? isLive(lastSeenOf(flow.data), completed, now) : false;
   return { flow, summary: flowSummary, live };
 }

@@ -32,10 +32,14 @@ export interface StoreOptions {
   dataDir: string;
   /** postgres.js pool size. */
   maxConnections?: number;
+  /** statement_timeout of every connection that serves the app (not the migration's). */
+  statementTimeoutMs?: number;
   migrationsFolder?: string;
 }
 
 const MIGRATION_LOCK = 7_214_420_001;
+/** FLOWTAP_STATEMENT_TIMEOUT_MS's default: a viewer's query, a retention batch or a tap chunk takes well under 1 s. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 /** The embedded store shares the web server's memory: keep its caches small (the OS caches the files). */
 const PGLITE_CONF = ["shared_buffers=32MB", "wal_buffers=1MB", "work_mem=4MB", "maintenance_work_mem=32MB"];
 
@@ -53,9 +57,13 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
   } finally {
     await lockClient.end({ timeout: 5 });
   }
+  // The migration connection above has no statement_timeout: it waits for the advisory lock while
+  // another process migrates, and a migration may build an index over millions of rows.
   const client = postgres(url, {
     max: opts.maxConnections ?? 10,
     onnotice: () => {},
+    // A startup parameter, so it holds on every pooled connection from its first statement.
+    connection: { statement_timeout: opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS },
     // Fail fast while PostgreSQL is away; callers retry.
     connect_timeout: 5,
     idle_timeout: 60,
@@ -88,6 +96,11 @@ async function openPglite(dataDir: string, opts: StoreOptions): Promise<Store> {
   const client = await PGlite.create(dir, { postgresqlconf: PGLITE_CONF });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(drizzlePglite(client), { migrationsFolder: migrationsPath(opts) });
+  // Set for parity with PostgreSQL (SHOW statement_timeout agrees), but the WASM build does not
+  // enforce it: it has no timer signal. Measured on PGlite 0.5.16 with 500 ms: pg_sleep(3) ran
+  // 3.0 s, and a 200M-row count ran 49 s with Node's event loop blocked throughout. So on PGlite
+  // only the shape of each query (limits, indexes) bounds it.
+  await client.exec(`SET statement_timeout = ${Math.trunc(opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS)}`);
   return {
     kind: "pglite",
     db,

@@ -2,6 +2,7 @@ import "server-only";
 // What every route handler shares: input parsing with zod, JSON errors, the store.
 import type { z } from "zod";
 import { ConfigError } from "../config";
+import { describeStoreError, isStoreUnavailable as isStoreDown } from "../db/errors";
 
 export class HttpError extends Error {
   constructor(
@@ -55,17 +56,30 @@ export async function parseBody<S extends z.ZodType>(schema: S, req: Request): P
   return parsed.data;
 }
 
-const UNAVAILABLE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|CONNECT_TIMEOUT|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED|57P0[1-3]|08\w{3})$/;
+/** SQLSTATE query_canceled: statement_timeout fired (or an operator cancelled the statement). */
+const QUERY_CANCELED = "57014";
 
-/**
- * Connection failures of postgres.js (node socket codes, its own) and PostgreSQL's "cannot
- * connect now" classes, also when wrapped (drizzle puts the driver's error in `cause`).
- */
-export function isStoreUnavailable(err: unknown): boolean {
+/** Connection failures of either driver, also when wrapped (drizzle puts the driver's error in `cause`). */
+export const isStoreUnavailable = isStoreDown;
+
+export function isStatementTimeout(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (UNAVAILABLE.test(String((e as { code?: unknown }).code ?? ""))) return true;
+    if ((e as { code?: unknown }).code === QUERY_CANCELED) return true;
   }
   return false;
+}
+
+/**
+ * What may be said of an error outside the process. drizzle's message is "Failed query: <SQL>
+ * params: <values>", i.e. payloads and IDs, and PostgreSQL's own texts quote values: a store
+ * error is told by its SQLSTATE and condition only. Other errors are ours and say nothing of data.
+ */
+export function publicMessage(err: unknown): string {
+  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if ((typeof code === "string" && code !== "") || (typeof message === "string" && message.startsWith("Failed query"))) return describeStoreError(err);
+  }
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Runs a handler, turning thrown errors into JSON error responses. */
@@ -75,8 +89,13 @@ export async function handle(fn: () => Promise<Response>): Promise<Response> {
   } catch (err) {
     if (err instanceof HttpError) return errorResponse(err.status, err.message);
     if (err instanceof ConfigError) return errorResponse(500, err.message);
-    const message = err instanceof Error ? err.message : String(err);
+    const message = publicMessage(err);
     console.error(`flowtap: request failed: ${message}`);
+    // A statement past FLOWTAP_STATEMENT_TIMEOUT_MS: the store is there but did not answer in
+    // time, as a gateway's upstream would not. 504 tells it from the store being away (503).
+    if (isStatementTimeout(err)) {
+      return errorResponse(504, "the index store did not answer in time (statement timeout): try again, or narrow the request");
+    }
     // The index unreachable is a 503 the UI can explain; anything else is our fault, a 500.
     if (isStoreUnavailable(err)) return errorResponse(503, `the index store is unavailable: ${message}`);
     return errorResponse(500, `internal error: ${message}`);
