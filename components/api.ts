@@ -2,17 +2,16 @@
 import type { EventJson } from "@/server/flows/event-json";
 import type { FlowSummary } from "@/server/flows/flow-summary";
 import type { SearchResult } from "@/server/flows/search-index";
-import type { KafkaHealth } from "@/server/kafka/health";
-import type { TapStatus } from "@/server/tap/tap-status";
+import type { HealthDetail, HealthStates } from "@/server/health/read-health";
 
 export type FlowStatus = "all" | "dlq" | "stuck" | "open" | "completed";
 export const FLOW_STATUSES: readonly FlowStatus[] = ["all", "dlq", "stuck", "open", "completed"];
 
-export interface Health {
-  ok: boolean;
-  kafka: Pick<KafkaHealth, "ok" | "brokers" | "error">;
-  db: { ok: boolean; kind: string; error?: string };
-  tap: TapStatus;
+/** Signed-in callers get the details, anonymous ones the states only. */
+export type Health = HealthDetail | HealthStates;
+
+export function healthDetail(h: Health | undefined): HealthDetail | null {
+  return h && "instances" in h.tap ? (h as HealthDetail) : null;
 }
 export interface FlowPage {
   flows: FlowSummary[];

@@ -2,7 +2,7 @@
 // Header status: is Kafka reachable, is the index store up, is a tap indexing. When Kafka or
 // the store is down, a banner says so in words and what it means for what you see.
 import Link from "next/link";
-import { errorText, type Health } from "./api";
+import { errorText, healthDetail, type Health } from "./api";
 import { Ago } from "./time";
 import { useHealth } from "./use-health";
 
@@ -24,18 +24,22 @@ function gist(text: string | undefined): string {
 
 function Banner({ health, failure }: { health: Health | undefined; failure: string | null }) {
   const lines: string[] = [];
+  const detail = healthDetail(health);
   if (failure) lines.push(`No health answer from the Flowtap server: ${failure}. What you see may be stale.`);
   if (health && !health.db.ok) {
-    lines.push(`The index store (${health.db.kind}) is unreachable${gist(health.db.error)}. Searches and flows cannot load until it is back.`);
+    lines.push(`The index store (${health.db.kind}) is unreachable${gist(detail?.db.error)}. Searches and flows cannot load until it is back.`);
   }
   if (health && !health.kafka.ok) {
     lines.push(
-      `Kafka is unreachable (${health.kafka.brokers.join(", ")})${gist(health.kafka.error)}. The index still answers, but new events are not being indexed.`,
+      `Kafka is unreachable${detail?.kafka.brokers ? ` (${detail.kafka.brokers.join(", ")})` : ""}${gist(detail?.kafka.error)}. The index still answers, but new events are not being indexed.`,
     );
+  }
+  if (health?.tap.stalled) {
+    lines.push(`The tap is not keeping up${gist(detail?.tap.errors.join("; "))}. Recent events may be missing from what you see.`);
   }
   if (lines.length === 0) return null;
   return (
-    <div className="status-banner" role="alert" data-testid="status-banner" title={[health?.db.error, health?.kafka.error].filter(Boolean).join("\n\n")}>
+    <div className="status-banner" role="alert" data-testid="status-banner" title={[detail?.db.error, detail?.kafka.error].filter(Boolean).join("\n\n")}>
       {lines.map((l) => (
         <p key={l}>{l}</p>
       ))}
@@ -43,10 +47,28 @@ function Banner({ health, failure }: { health: Health | undefined; failure: stri
   );
 }
 
+function TapPill({ health }: { health: Health }) {
+  const tap = health.tap;
+  const detail = healthDetail(health)?.tap;
+  if (!tap.running) return <Pill tone="warn" label="Tap not running" title="No tap has sent a heartbeat in the last 30 s: nothing new is being indexed." />;
+  if (!detail) return <Pill tone={tap.stalled ? "bad" : "ok"} label={tap.stalled ? "Tap stalled" : "Tap running"} title={tap.states.join(", ")} />;
+  const label = tap.stalled ? "Tap stalled" : `Tap · ${detail.partitions} partitions · ${detail.totalIndexed.toLocaleString()} indexed`;
+  const errors = detail.errors.length ? `\nErrors: ${detail.errors.join("\n")}` : "";
+  const pending = detail.pending === null ? "" : `, ${detail.pending.toLocaleString()} waiting`;
+  return (
+    <Pill
+      tone={tap.stalled ? "bad" : detail.errors.length ? "warn" : "ok"}
+      label={label}
+      title={`${detail.instances} tap instance(s), ${detail.indexed.toLocaleString()} records since they started${pending}${errors}`}
+    />
+  );
+}
+
 export function StatusBar() {
   const { data: health, error, isError } = useHealth();
   const failure = isError ? errorText(error) : null;
-  const tap = health?.tap;
+  const detail = healthDetail(health);
+  const brokers = detail?.kafka.brokers ?? [];
   return (
     <>
       <nav aria-label="Sections">
@@ -59,24 +81,19 @@ export function StatusBar() {
           <>
             <Pill
               tone={health.kafka.ok ? "ok" : "bad"}
-              label={health.kafka.ok ? `Kafka · ${health.kafka.brokers.length} broker${health.kafka.brokers.length === 1 ? "" : "s"}` : "Kafka unreachable"}
-              title={`Brokers: ${health.kafka.brokers.join(", ")}${health.kafka.error ? `\n${health.kafka.error}` : ""}`}
+              label={health.kafka.ok ? `Kafka${detail ? ` · ${brokers.length} broker${brokers.length === 1 ? "" : "s"}` : ""}` : "Kafka unreachable"}
+              title={`Brokers: ${brokers.join(", ")}${detail?.kafka.error ? `\n${detail.kafka.error}` : ""}`}
             />
-            <Pill tone={health.db.ok ? "ok" : "bad"} label={`Store · ${health.db.kind}${health.db.ok ? "" : " down"}`} title={health.db.error ?? "Index store reachable"} />
-            {tap && (
-              <Pill
-                tone={!tap.running ? "warn" : tap.errors.length ? "warn" : "ok"}
-                label={tap.running ? `Tap · ${tap.partitions} partitions · ${tap.totalIndexed.toLocaleString()} indexed` : "Tap not running"}
-                title={
-                  tap.running
-                    ? `${tap.instances} tap instance(s), ${tap.indexed.toLocaleString()} records since they started${tap.errors.length ? `\nErrors: ${tap.errors.join("\n")}` : ""}`
-                    : "No tap has sent a heartbeat in the last 30 s: nothing new is being indexed."
-                }
-              />
+            <Pill tone={health.db.ok ? "ok" : "bad"} label={`Store · ${health.db.kind}${health.db.ok ? "" : " down"}`} title={detail?.db.error ?? "Index store reachable"} />
+            <TapPill health={health} />
+            {detail && detail.tap.degraded + detail.tap.quarantined > 0 && (
+              <Link href="/quarantine" className="small" title="Records stored in a changed form, or refused by the store">
+                {detail.tap.degraded.toLocaleString()} degraded · {detail.tap.quarantined.toLocaleString()} quarantined
+              </Link>
             )}
-            {tap?.lastIndexedAt && (
+            {detail?.tap.lastIndexedAt && (
               <span className="muted small">
-                last indexed <Ago iso={tap.lastIndexedAt} />
+                last indexed <Ago iso={detail.tap.lastIndexedAt} />
               </span>
             )}
           </>

@@ -1,10 +1,11 @@
 import "server-only";
 // Environment → typed configuration, read once. A bad variable fails the start with one
 // line that names it (ConfigError); nothing falls back silently to a guess.
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { z } from "zod";
 import { defaultExtractConfig, parseFieldRules } from "./extract";
 import type { ExtractConfig } from "./extract/types";
+import { parseAllowedHosts } from "./auth/hosts";
 
 export class ConfigError extends Error {}
 
@@ -45,7 +46,10 @@ const envSchema = z.object({
   FLOWTAP_TAP_GROUP: z.string().min(1).default("flowtap-tap"),
   FLOWTAP_TOPIC_REFRESH_S: intIn(1, 30).default(10),
   FLOWTAP_RETENTION_DAYS: intIn(1, 3650).default(7),
+  // 0 (no limit) is not allowed: a viewer must not be able to start a statement that never ends.
+  FLOWTAP_STATEMENT_TIMEOUT_MS: intIn(100, 3_600_000).default(30_000),
   FLOWTAP_STUCK_AFTER_S: intIn(10, 30 * 86400).default(300),
+  FLOWTAP_STALL_AFTER_S: intIn(5, 86400).default(60),
   FLOWTAP_TERMINAL_EVENTS: regex("FLOWTAP_TERMINAL_EVENTS").default(/(Completed|Cancelled|Canceled|Rejected|Closed|Finished)$/i),
   FLOWTAP_LAG_INTERVAL_S: intIn(1, 3600).default(10),
   FLOWTAP_LAG: onOff.default("on"),
@@ -57,8 +61,21 @@ const envSchema = z.object({
   FLOWTAP_DLQ_PATTERN: regex("FLOWTAP_DLQ_PATTERN").optional(),
   FLOWTAP_VALUE_CAP_BYTES: intIn(1024, 16 * 1024 * 1024).default(65536),
   FLOWTAP_USERS_FILE: z.string().min(1).optional(),
-  FLOWTAP_SESSION_SECRET: z.string().min(16, "FLOWTAP_SESSION_SECRET must be at least 16 characters").optional(),
+  // Sign-in fails closed: no users, no start, unless open mode is asked for by name.
+  FLOWTAP_AUTH: onOff.default("on"),
+  FLOWTAP_TOKENS_FILE: z.string().min(1).optional(),
+  FLOWTAP_ALLOWED_HOSTS: z.string().transform((s, ctx) => {
+    try {
+      return parseAllowedHosts(s);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+      return z.NEVER;
+    }
+  }).optional(),
+  // 32 bytes: a shorter secret can be brute-forced offline from any viewer's own cookie.
+  FLOWTAP_SESSION_SECRET: z.string().refine((s) => Buffer.byteLength(s, "utf8") >= 32, "must be at least 32 bytes (e.g. `openssl rand -base64 32`)").optional(),
   FLOWTAP_REPLAY_MAX_CYCLES: intIn(1, 100).default(3),
+  FLOWTAP_REPLAY_TARGETS: regex("FLOWTAP_REPLAY_TARGETS").optional(),
   FLOWTAP_SECURE_COOKIES: onOff.default("off"),
   PORT: intIn(1, 65535).default(3000),
 });
@@ -78,7 +95,11 @@ export interface Config {
   tapGroup: string;
   topicRefreshMs: number;
   retentionDays: number;
+  /** statement_timeout of every store connection (PostgreSQL; PGlite cannot enforce it). */
+  statementTimeoutMs: number;
   stuckAfterMs: number;
+  /** A tap with records waiting that indexed nothing for this long is "stalled" (health not ok). */
+  stallAfterS: number;
   terminalEvents: RegExp;
   lagIntervalMs: number;
   lagEnabled: boolean;
@@ -88,8 +109,16 @@ export interface Config {
   lagTopicsExclude: RegExp;
   extract: ExtractConfig;
   usersFile: string;
+  /** FLOWTAP_AUTH=off: reads need no sign-in (replay still needs an operator). */
+  authOpen: boolean;
+  /** API tokens when there is no DATABASE_URL (PGlite): a file beside the users file. */
+  tokensFile: string;
+  /** FLOWTAP_ALLOWED_HOSTS; null: the bind address and its loopback names (server/auth/hosts.ts). */
+  allowedHosts: string[] | null;
   sessionSecret: string | null;
   replayMaxCycles: number;
+  /** Topics a replay may write to; null: the default of server/replay/targets.ts. */
+  replayTargets: RegExp | null;
   /** Mark the session cookie Secure (behind HTTPS). */
   secureCookies: boolean;
   port: number;
@@ -135,7 +164,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     tapGroup: e.FLOWTAP_TAP_GROUP,
     topicRefreshMs: e.FLOWTAP_TOPIC_REFRESH_S * 1000,
     retentionDays: e.FLOWTAP_RETENTION_DAYS,
+    statementTimeoutMs: e.FLOWTAP_STATEMENT_TIMEOUT_MS,
     stuckAfterMs: e.FLOWTAP_STUCK_AFTER_S * 1000,
+    stallAfterS: e.FLOWTAP_STALL_AFTER_S,
     terminalEvents: e.FLOWTAP_TERMINAL_EVENTS,
     lagIntervalMs: e.FLOWTAP_LAG_INTERVAL_S * 1000,
     lagEnabled: e.FLOWTAP_LAG === "on",
@@ -145,8 +176,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     lagTopicsExclude: e.FLOWTAP_LAG_TOPICS_EXCLUDE,
     extract,
     usersFile: e.FLOWTAP_USERS_FILE ?? join(e.FLOWTAP_DATA_DIR, "users.json"),
+    authOpen: e.FLOWTAP_AUTH === "off",
+    tokensFile: e.FLOWTAP_TOKENS_FILE ?? join(dirname(e.FLOWTAP_USERS_FILE ?? join(e.FLOWTAP_DATA_DIR, "users.json")), "tokens.json"),
+    allowedHosts: e.FLOWTAP_ALLOWED_HOSTS ?? null,
     sessionSecret: e.FLOWTAP_SESSION_SECRET ?? null,
     replayMaxCycles: e.FLOWTAP_REPLAY_MAX_CYCLES,
+    replayTargets: e.FLOWTAP_REPLAY_TARGETS ?? null,
     secureCookies: e.FLOWTAP_SECURE_COOKIES === "on",
     port: e.PORT,
   };

@@ -122,6 +122,16 @@ export function EventDetail({ row, analysis, onSelect, onClose }: Props) {
           {e.correlationFromTrace && <span className="muted small"> (no correlation ID on the record: its trace ID stands in)</span>}
         </Field>
       </dl>
+      {e.anomalies && (
+        <div role="note" data-testid="event-anomalies">
+          <strong>Stored in a changed form</strong> (the record in Kafka is unchanged):
+          <ul>
+            {e.anomalies.map((a) => (
+              <li key={a}>{a}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {e.dlq && <DeadLetter dlq={e.dlq} rows={analysis.rows} onSelect={onSelect} />}
       <HeadersTable headers={e.headers} />
       <PayloadView event={e} />

@@ -2,12 +2,13 @@
 // The page for an ID the index does not know. At 3 a.m. the question is "wrong ID, or is the
 // tap behind / not looking at that topic?", so say what the tap has and where to look.
 import Link from "next/link";
+import { healthDetail } from "../api";
 import { AgoAndAt } from "../time";
 import { useHealth } from "../use-health";
 import { NOT_FOUND_POLL_MS } from "./use-flow";
 
 export function NotIndexed({ correlationId }: { correlationId: string }) {
-  const tap = useHealth().data?.tap;
+  const tap = healthDetail(useHealth().data)?.tap;
   return (
     <main className="page">
       <div className="state" data-testid="not-indexed">

@@ -1,6 +1,6 @@
 "use client";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
-import { errorText, FLOW_STATUSES, listFlows, type FlowStatus } from "../api";
+import { errorText, FLOW_STATUSES, healthDetail, listFlows, type FlowStatus } from "../api";
 import { useHealth } from "../use-health";
 import { FlowList } from "./flow-list";
 import styles from "./home.module.css";
@@ -16,7 +16,7 @@ const EMPTY: Record<FlowStatus, string> = {
 };
 
 function EmptyFlows({ status }: { status: FlowStatus }) {
-  const tap = useHealth().data?.tap;
+  const tap = healthDetail(useHealth().data)?.tap;
   return (
     <div className="state">
       <p>{EMPTY[status]}</p>

@@ -42,6 +42,8 @@ const FAMILIES: readonly Family[] = [
     partition: "kafka_original-partition", offset: "kafka_original-offset", ints: "vary",
     errorClass: ["kafka_exception-cause-fqcn", "kafka_exception-fqcn"],
     message: "kafka_exception-message", stacktrace: "kafka_exception-stacktrace",
+    // Spring Kafka 4.x (seen with 4.1.2) writes the failed group under the DLT name on retry topics too.
+    group: "kafka_dlt-original-consumer-group",
   },
   {
     family: "scs", markers: ["x-original-topic"], topic: "x-original-topic",
@@ -76,6 +78,7 @@ const FAMILIES: readonly Family[] = [
 
 const TEXT_CAP_BYTES = 16 * 1024;
 const MAX_INT32 = 2147483647n;
+const MAX_INT64 = 9223372036854775807n;
 
 /** An integer header in the family's encoding; null when absent or undecodable. */
 function headerInt(entry: HeaderEntry | undefined, encoding: IntEncoding): bigint | null {
@@ -91,19 +94,25 @@ function headerInt(entry: HeaderEntry | undefined, encoding: IntEncoding): bigin
   return isAsciiDigits(bytes) ? decimalInt(entry.text ?? "") : bigEndianInt(bytes);
 }
 
-function int32(v: bigint | null): number | null {
-  return v !== null && v >= 0n && v <= MAX_INT32 ? Number(v) : null;
-}
-
-function nonNegative(v: bigint | null): string | null {
-  return v !== null && v >= 0n ? v.toString() : null;
+/**
+ * A header number in [0, max], or null. A value outside is legal in a header but not in the
+ * index's column (a 20-digit offset once stopped the whole index): it is dropped and said so.
+ */
+function inRange(v: bigint | null, max: bigint, what: string, anomalies: string[]): bigint | null {
+  if (v === null) return null;
+  if (v >= 0n && v <= max) return v;
+  anomalies.push(`dead-letter ${what} ${v} is out of range (0 to ${max}); not kept`);
+  return null;
 }
 
 function millis(v: bigint | null): string | null {
   return v === null || v > BigInt(Number.MAX_SAFE_INTEGER) ? null : isoFromMillis(Number(v));
 }
 
-export function findDeadLetter(topic: string, headers: HeaderIndex, config: ExtractConfig): DeadLetterOrigin | null {
+/** The record's dead-letter origin, or null; numbers that cannot be kept are reported in `anomalies`. */
+export function findDeadLetter(
+  topic: string, headers: HeaderIndex, config: ExtractConfig, anomalies: string[] = [],
+): DeadLetterOrigin | null {
   const family = FAMILIES.find((f) => f.markers.some((m) => headers.byName.has(m)));
   if (family === undefined && !matchesTopicPattern(config.dlqTopicPattern, topic)) return null;
   const inferred = inferDeadLetterSource(topic);
@@ -121,16 +130,19 @@ export function findDeadLetter(topic: string, headers: HeaderIndex, config: Extr
   }
   const group = text(family.group);
   const errorClass = family.errorClass.map(text).find((c) => c !== null) ?? null;
+  const partition = inRange(int(family.partition, family.ints), MAX_INT32, "partition", anomalies);
+  const offset = inRange(int(family.offset, family.ints), MAX_INT64, "offset", anomalies);
+  const attempts = inRange(int("retry_topic-attempts", "vary"), MAX_INT32, "attempts", anomalies);
   return {
     family: family.family,
     sourceTopic: id(text(family.topic) ?? inferred.sourceTopic),
-    sourcePartition: int32(int(family.partition, family.ints)),
-    sourceOffset: nonNegative(int(family.offset, family.ints)),
+    sourcePartition: partition === null ? null : Number(partition),
+    sourceOffset: offset === null ? null : offset.toString(),
     sourceTimestamp: millis(int(family.timestamp, family.ints)),
     errorClass: id(errorClass),
     errorMessage: long(text(family.message)),
     stacktrace: long(text(family.stacktrace)),
     failedGroup: id(group === null ? inferred.group : (family.groupPrefix ?? "") + group),
-    attempts: int32(int("retry_topic-attempts", "vary")),
+    attempts: attempts === null ? null : Number(attempts),
   };
 }

@@ -10,7 +10,7 @@ import {
 } from "./ids";
 import { asObject, type JsonObject } from "./json-path";
 import { capChars, sanitizeText } from "./sanitize";
-import { isoFromMillis } from "./time";
+import { recordTimestamp } from "./time";
 import { findTrace } from "./trace";
 import type { ExtractConfig, ExtractedRecord, RawRecord } from "./types";
 import { decodeValue } from "./value";
@@ -20,7 +20,6 @@ export { sanitizeText } from "./sanitize";
 export { DEFAULT_DLQ_TOPIC_PATTERN, inferDeadLetterSource, type InferredSource } from "./topic-name";
 export type * from "./types";
 
-const EPOCH = "1970-01-01T00:00:00.000Z";
 const CLOUDEVENTS = /^\s*application\/cloudevents/i;
 
 function isStructuredCloudEvent(headers: HeaderIndex, root: JsonObject | null): boolean {
@@ -38,7 +37,12 @@ function keyOf(key: Uint8Array | null, idMaxChars: number): { key: string | null
 }
 
 export function extractRecord(raw: RawRecord, config: ExtractConfig): ExtractedRecord {
-  const headers = indexHeaders(raw.headers);
+  const headers = indexHeaders(raw.headers, config.valueCapBytes);
+  // What had to change for the index to hold the record; empty for nearly every record.
+  const anomalies: string[] = [];
+  const ts = recordTimestamp(raw.timestamp);
+  if (ts.anomaly !== null) anomalies.push(ts.anomaly);
+  if (headers.cut !== null) anomalies.push(headers.cut);
   const decoded = decodeValue(raw.value, config);
   const root = asObject(decoded.parsed);
   const ctx: LookupContext = { headers, value: decoded.parsed, root, cloudEvent: isStructuredCloudEvent(headers, root) };
@@ -48,12 +52,12 @@ export function extractRecord(raw: RawRecord, config: ExtractConfig): ExtractedR
   const trace = findTrace(headers);
   const correlationId = id(findCorrelationId(ctx, config.correlationRules));
   const traceId = id(trace?.traceId ?? null);
-  const dlq = findDeadLetter(topic, headers, config);
+  const dlq = findDeadLetter(topic, headers, config, anomalies);
   return {
     topic,
     partition: raw.partition,
     offset: sanitizeText(raw.offset),
-    timestamp: isoFromMillis(Number(raw.timestamp)) ?? EPOCH,
+    timestamp: ts.iso,
     ...keyOf(raw.key, config.idMaxChars),
     correlationId: correlationId ?? traceId,
     correlationFromTrace: correlationId === null && traceId !== null,
@@ -71,5 +75,6 @@ export function extractRecord(raw: RawRecord, config: ExtractConfig): ExtractedR
     tombstone: decoded.tombstone,
     isDlq: dlq !== null,
     dlq,
+    anomalies,
   };
 }

@@ -98,4 +98,6 @@ export interface ExtractedRecord {
   /** True when the topic is a dead-letter topic by name or its record carries origin headers. */
   isDlq: boolean;
   dlq: DeadLetterOrigin | null;
+  /** What was changed so the index can hold the record (clamped timestamp, dropped number, cut headers); usually empty. */
+  anomalies: string[];
 }

@@ -36,6 +36,8 @@ export interface EventJson {
   size: number;
   tombstone: boolean;
   dlq: DeadLetterJson | null;
+  /** What was changed so the index could hold the record (clamped time, cut headers, …); null when stored as read. */
+  anomalies: string[] | null;
 }
 
 export const EVENT_COLUMNS = sql`
@@ -43,7 +45,7 @@ export const EVENT_COLUMNS = sql`
   correlation_from_trace, event_id, event_type, event_version, service, causation_id, trace_id, headers,
   value_kind, value, value_truncated, size, tombstone, is_dlq, dlq_family, dlq_source_topic,
   dlq_source_partition, dlq_source_offset::text AS dlq_source_offset, dlq_error_class, dlq_error_message,
-  dlq_failed_group, dlq_attempts, dlq_stacktrace IS NOT NULL AS has_stacktrace`;
+  dlq_failed_group, dlq_attempts, dlq_stacktrace IS NOT NULL AS has_stacktrace, anomalies`;
 
 export type EventRow = {
   topic: string;
@@ -76,6 +78,7 @@ export type EventRow = {
   dlq_failed_group: string | null;
   dlq_attempts: number | null;
   has_stacktrace: boolean;
+  anomalies: string[] | null;
 };
 
 export function toEventJson(r: EventRow): EventJson {
@@ -112,5 +115,6 @@ export function toEventJson(r: EventRow): EventJson {
           hasStacktrace: r.has_stacktrace,
         }
       : null,
+    anomalies: r.anomalies,
   };
 }

@@ -18,6 +18,12 @@ export const flowsQuery = z.object({
 
 export const correlationIdParam = text(10_000);
 
+/** GET /api/flows/{id}: both optional, so a plain request answers as it always did. */
+export const flowQuery = z.object({
+  after: z.string().max(1000).optional(),
+  limit: z.coerce.number({ error: "must be a number" }).int().min(1).max(10_000).optional(),
+});
+
 export type SearchQuery = z.infer<typeof searchQuery>;
 export type FlowsQuery = z.infer<typeof flowsQuery>;
 
@@ -37,6 +43,8 @@ export const replayBody = z.object({
     .max(MAX_REPLAY_RECORDS, `at most ${MAX_REPLAY_RECORDS} records per request: send more in chunks`),
   force: z.boolean().default(false),
   dryRun: z.boolean().default(false),
+  /** Target topics replayed to although outside FLOWTAP_REPLAY_TARGETS: named exactly, never a pattern. */
+  allowTargets: z.array(z.string().min(1).max(249)).max(100).default([]),
 });
 
 export const signInBody = z.object({ name: z.string().min(1).max(100), password: z.string().min(1).max(1000) });
@@ -66,4 +74,12 @@ export const lagQuery = z.object({
       }
       return ms;
     }),
+});
+
+export const setAsideQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) });
+
+export const rawRecordParams = z.object({
+  topic: z.string().min(1).max(249),
+  partition: z.coerce.number().int().min(0).max(2 ** 31 - 1),
+  offset: z.string().regex(/^\d{1,19}$/, "offset must be a decimal integer").refine((o) => BigInt(o) <= 9223372036854775807n, "offset past int64"),
 });

@@ -7,6 +7,11 @@ export interface KafkaAdmin {
   listTopics(): Promise<string[]>;
   /** Resolves with the broker addresses when the cluster answers. */
   describeCluster(): Promise<{ brokers: string[]; controller: number | null }>;
+  /**
+   * Records waiting for a group on the given partitions: end offset minus committed offset
+   * (from the log start where the group never committed). Topics that are gone count 0.
+   */
+  pendingRecords(groupId: string, partitions: Array<{ topic: string; partition: number }>): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -52,6 +57,28 @@ export function createAdmin(settings: KafkaSettings, opts: { fast?: boolean } = 
       withAdmin(async (a) => {
         const c = await a.describeCluster();
         return { brokers: c.brokers.map((b) => `${b.host}:${b.port}`), controller: c.controller ?? null };
+      }),
+    pendingRecords: (groupId, partitions) =>
+      withAdmin(async (a) => {
+        const topics = [...new Set(partitions.map((p) => p.topic))];
+        if (topics.length === 0) return 0;
+        const wanted = new Set(partitions.map((p) => `${p.topic}\u0000${p.partition}`));
+        const committed = new Map<string, bigint>();
+        for (const t of await a.fetchOffsets({ groupId, topics })) {
+          for (const p of t.partitions) committed.set(`${t.topic}\u0000${p.partition}`, BigInt(p.offset));
+        }
+        let pending = 0n;
+        for (const topic of topics) {
+          const ends = await a.fetchTopicOffsets(topic).catch(() => []);
+          for (const e of ends) {
+            const k = `${topic}\u0000${e.partition}`;
+            if (!wanted.has(k)) continue;
+            const c = committed.get(k) ?? -1n;
+            const from = c < 0n ? BigInt(e.low) : c;
+            if (BigInt(e.high) > from) pending += BigInt(e.high) - from;
+          }
+        }
+        return Number(pending);
       }),
     close: async () => {
       const a = admin;

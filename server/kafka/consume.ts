@@ -2,7 +2,7 @@ import "server-only";
 // A consumer-group loop that hands whole partition batches to a handler and commits a
 // batch's offsets only after the handler has resolved. If the handler throws, nothing is
 // committed and the batch is read again.
-import type { Consumer, EachBatchPayload } from "kafkajs";
+import type { Consumer, KafkaMessage } from "kafkajs";
 import type { RawRecord } from "../extract/types";
 import { createKafka, type KafkaSettings } from "./client";
 
@@ -39,15 +39,16 @@ export interface BatchConsumer {
   stop(): Promise<void>;
 }
 
-function toRaw(topic: string, partition: number, payload: EachBatchPayload["batch"]["messages"][number]): RawRecord {
+/** A kafkajs message as the extractor's plain record; the one conversion, shared with read-records.ts. */
+export function toRawRecord(topic: string, partition: number, m: KafkaMessage): RawRecord {
   return {
     topic,
     partition,
-    offset: payload.offset,
-    timestamp: payload.timestamp,
-    key: payload.key ?? null,
-    headers: (payload.headers ?? {}) as RawRecord["headers"],
-    value: payload.value ?? null,
+    offset: m.offset,
+    timestamp: m.timestamp,
+    key: m.key ?? null,
+    headers: (m.headers ?? {}) as RawRecord["headers"],
+    value: m.value ?? null,
   };
 }
 
@@ -69,6 +70,8 @@ export async function startBatchConsumer(settings: KafkaSettings, opts: BatchCon
   });
   if (opts.onAssignment) {
     const notify = opts.onAssignment;
+    // While the group rebalances this member owns nothing it can commit: say so until the next join.
+    consumer.on(consumer.events.REBALANCING, () => notify([]));
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       const assigned = Object.entries(e.payload.memberAssignment).flatMap(([topic, parts]) =>
         parts.map((partition) => ({ topic, partition })),
@@ -94,7 +97,7 @@ export async function startBatchConsumer(settings: KafkaSettings, opts: BatchCon
       await opts.handle({
         topic: batch.topic,
         partition: batch.partition,
-        records: batch.messages.map((m) => toRaw(batch.topic, batch.partition, m)),
+        records: batch.messages.map((m) => toRawRecord(batch.topic, batch.partition, m)),
         highWatermark: batch.highWatermark,
         heartbeat: payload.heartbeat,
         isActive: () => running && payload.isRunning() && !payload.isStale(),

@@ -16,6 +16,11 @@ import "server-only";
  * re-reads from the last commit and the (topic, partition, offset) key absorbs what was
  * already written. While the store is away the write is retried with backoff, heartbeats
  * keep the partitions assigned, and nothing is committed; it resumes where it stopped.
+ * A record the store refuses for its data never stops a partition: it is stored reduced or
+ * quarantined (write-records.ts) and the offset moves on. Heartbeats between chunks run
+ * outside the retry, so a rebalance abandons the batch uncommitted and the consumer rejoins.
+ * The tap measures its own partitions' backlog: records waiting and nothing indexed for
+ * FLOWTAP_STALL_AFTER_S makes it "stalled", which health reports as not ok.
  * Memory is bounded by the fetch size (PostgreSQL: 8 MB per fetch, 1 MB per partition;
  * PGlite: 2 MB and 512 KB, with the JS heap's growth limited; see fetchLimits).
  * Retention (server/retention) runs beside it, hourly.
@@ -25,12 +30,14 @@ import { setFlagsFromString } from "node:v8";
 import { randomUUID } from "node:crypto";
 import type { Config } from "../config";
 import type { Store } from "../db/client";
-import { extractRecord } from "../extract";
+import { describeStoreError } from "../db/errors";
+import { extractRecord, type ExtractedRecord } from "../extract";
 import { createAdmin, type KafkaAdmin } from "../kafka/admin";
 import { startBatchConsumer, type BatchConsumer, type PartitionBatch } from "../kafka/consume";
 import { startRetention } from "../retention/prune-index";
 import { recordHeartbeat, type TapState } from "./tap-status";
-import { writeEvents } from "./write-events";
+import { MAX_ROWS_PER_STATEMENT } from "./write-events";
+import { writeRecords, type WriteOutcome } from "./write-records";
 
 export interface Tap {
   state(): TapState;
@@ -38,6 +45,8 @@ export interface Tap {
 }
 
 const HEARTBEAT_MS = 5_000;
+/** How often the tap asks Kafka how many records wait on its partitions (two admin calls per topic). */
+const BACKLOG_EVERY_MS = 10_000;
 const MAX_BACKOFF_MS = 5_000;
 /** stop() waits this long for a topic refresh in flight (it may be retrying an absent broker). */
 const STOP_WAIT_MS = 5_000;
@@ -82,6 +91,11 @@ export async function startTap(config: Config, store: Store, log: (line: string)
     indexed: 0,
     lastIndexedAt: null,
     lastError: null,
+    degraded: 0,
+    quarantined: 0,
+    pending: null,
+    pendingCheckedAt: null,
+    lastProgressAt: new Date().toISOString(),
   };
   limitHeapGrowth(store.kind);
   const admin: KafkaAdmin = createAdmin(config.kafka);
@@ -89,32 +103,49 @@ export async function startTap(config: Config, store: Store, log: (line: string)
   let stopped = false;
   let refreshing: Promise<void> = Promise.resolve();
 
-  const handle = async (batch: PartitionBatch): Promise<void> => {
-    const records = batch.records.map((r) => extractRecord(r, config.extract));
+  /**
+   * One chunk until it is stored. What ends the loop: the write succeeding (bad rows are
+   * isolated inside it, so only an unavailable store throws), the batch no longer ours (stop,
+   * revocation), or a heartbeat failing (rebalance, lost membership): then nothing is committed.
+   */
+  const writeUntilStored = async (chunk: ExtractedRecord[], batch: PartitionBatch): Promise<WriteOutcome> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        const inserted = await writeEvents(store, records, {
-          terminalEvents: config.terminalEvents,
-          between: batch.heartbeat,
-        });
-        state.indexed += inserted;
-        state.lastIndexedAt = new Date().toISOString();
-        if (state.lastError) {
+        const out = await writeRecords(store, chunk, config.terminalEvents);
+        if (state.state === "store-unavailable") {
           log(`tap: store is back, writing again (${batch.topic}/${batch.partition})`);
           state.lastError = null;
           state.state = "running";
         }
-        return;
+        return out;
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = `store unavailable: ${describeStoreError(err)}`;
         if (state.lastError !== message) log(`tap: write failed, will retry without committing: ${message}`);
         state.lastError = message;
         state.state = "store-unavailable";
-        // Giving up commits nothing: the batch is read again after a rebalance or restart.
         if (!batch.isActive()) throw new Error(`tap: batch for ${batch.topic}/${batch.partition} abandoned: ${message}`);
         await sleep(Math.min(MAX_BACKOFF_MS, 200 * 2 ** Math.min(attempt, 5)));
-        await batch.heartbeat().catch(() => {});
+        await batch.heartbeat();
       }
+    }
+  };
+
+  const handle = async (batch: PartitionBatch): Promise<void> => {
+    const records = batch.records.map((r) => extractRecord(r, config.extract));
+    const size = MAX_ROWS_PER_STATEMENT[store.kind];
+    for (let i = 0; i < records.length; i += size) {
+      // Outside the retry: a rebalance error thrown here reaches kafkajs as is, and it rejoins.
+      if (i > 0) await batch.heartbeat();
+      const out = await writeUntilStored(records.slice(i, i + size), batch);
+      state.indexed += out.inserted;
+      state.degraded += out.degraded;
+      state.quarantined += out.quarantined;
+      if (out.quarantined > 0) log(`tap: ${out.quarantined} record(s) of ${batch.topic}/${batch.partition} quarantined: the store refused them even reduced`);
+    }
+    state.lastIndexedAt = state.lastProgressAt = new Date().toISOString();
+    if (state.state === "stalled") {
+      state.state = "running";
+      state.lastError = null;
     }
   };
 
@@ -159,6 +190,32 @@ export async function startTap(config: Config, store: Store, log: (line: string)
     }
   };
 
+  let waitingSince: number | null = null;
+  /** Records waiting on this tap's partitions, and whether it is stalled on them. */
+  const checkBacklog = async (): Promise<void> => {
+    if (state.state !== "running" && state.state !== "stalled") return;
+    try {
+      state.pending = await admin.pendingRecords(config.tapGroup, state.partitions);
+      state.pendingCheckedAt = new Date().toISOString();
+    } catch {
+      return; // Kafka away: the topic refresh reports that
+    }
+    if (state.pending === 0) waitingSince = null;
+    else waitingSince ??= Date.now();
+    // Idle counts from the later of the last progress and when records began to wait: a tap idle for
+    // hours is not stalled the moment a record arrives.
+    const idleS = waitingSince === null ? 0 : (Date.now() - Math.max(Date.parse(state.lastProgressAt), waitingSince)) / 1000;
+    if (idleS > config.stallAfterS) {
+      const reason = `stalled: ${state.pending} record(s) waiting, nothing indexed for ${Math.round(idleS)} s`;
+      if (state.state !== "stalled") log(`tap: ${reason}`);
+      state.state = "stalled";
+      state.lastError = reason;
+    } else if (state.state === "stalled") {
+      state.state = "running";
+      state.lastError = null;
+    }
+  };
+
   const heartbeat = async (): Promise<void> => {
     await recordHeartbeat(store, state).catch(() => {});
   };
@@ -173,6 +230,12 @@ export async function startTap(config: Config, store: Store, log: (line: string)
     refreshing = refresh().finally(() => (busy = false));
   }, config.topicRefreshMs);
   const heartbeatTimer = setInterval(() => void heartbeat(), HEARTBEAT_MS);
+  let checking = false;
+  const backlogTimer = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    void checkBacklog().finally(() => (checking = false));
+  }, Math.min(BACKLOG_EVERY_MS, config.stallAfterS * 500));
   const stopRetention = startRetention(store, config.retentionDays, log);
 
   return {
@@ -181,6 +244,7 @@ export async function startTap(config: Config, store: Store, log: (line: string)
       stopped = true;
       clearInterval(refreshTimer);
       clearInterval(heartbeatTimer);
+      clearInterval(backlogTimer);
       stopRetention();
       await Promise.race([refreshing, sleep(STOP_WAIT_MS)]);
       if (consumer) await consumer.stop();

@@ -44,6 +44,7 @@ function toRow(r: ExtractedRecord, terminalEvents: RegExp) {
     dlq_stacktrace: d?.stacktrace ?? null,
     dlq_failed_group: d?.failedGroup ?? null,
     dlq_attempts: d?.attempts ?? null,
+    anomalies: r.anomalies.length > 0 ? r.anomalies : null,
     terminal: r.eventType !== null && terminalEvents.test(r.eventType),
   };
 }
@@ -51,14 +52,15 @@ function toRow(r: ExtractedRecord, terminalEvents: RegExp) {
 const COLUMNS = sql.raw(`topic, partition, "offset", ts, key, key_binary, correlation_id, correlation_from_trace,
   trace_id, causation_id, event_id, event_type, event_version, service, headers, value_kind, value,
   value_truncated, size, tombstone, is_dlq, dlq_family, dlq_source_topic, dlq_source_partition,
-  dlq_source_offset, dlq_error_class, dlq_error_message, dlq_stacktrace, dlq_failed_group, dlq_attempts`);
+  dlq_source_offset, dlq_error_class, dlq_error_message, dlq_stacktrace, dlq_failed_group, dlq_attempts, anomalies`);
 
 const RECORD_TYPE = sql.raw(`topic text, partition int, "offset" bigint, ts timestamptz, key text,
   key_binary boolean, correlation_id text, correlation_from_trace boolean, trace_id text, causation_id text,
   event_id text, event_type text, event_version text, service text, headers json, value_kind text,
   value json, value_truncated boolean, size int, tombstone boolean, is_dlq boolean, dlq_family text,
   dlq_source_topic text, dlq_source_partition int, dlq_source_offset bigint, dlq_error_class text,
-  dlq_error_message text, dlq_stacktrace text, dlq_failed_group text, dlq_attempts int, terminal boolean`);
+  dlq_error_message text, dlq_stacktrace text, dlq_failed_group text, dlq_attempts int, anomalies json,
+  terminal boolean`);
 
 /**
  * The chunk as one JSON array. Each payload goes in as the JSON text the extractor kept (for most
@@ -72,10 +74,41 @@ function chunkJson(records: ExtractedRecord[], terminalEvents: RegExp): string {
   return `[${rows.join(",")}]`;
 }
 
-async function writeChunk(store: Store, records: ExtractedRecord[], terminalEvents: RegExp): Promise<number> {
-  const json = chunkJson(records, terminalEvents);
+export interface ChunkResult {
+  inserted: number;
+  /** Inserted rows that carry anomalies (stored in a changed form). */
+  degraded: number;
+}
+
+/**
+ * Rows of the chunk whose key is taken by a different record (other time, size or key): the
+ * topic was deleted and re-created, its offsets started again at 0, and the new records must
+ * replace the old generation's rows instead of being dropped by ON CONFLICT. A re-read of the
+ * same record matches on all three and is never displaced.
+ */
+async function displaceOldGeneration(store: Store, json: string): Promise<number> {
+  const rows = await store.rows<{ n: number }>(sql`
+    WITH batch AS (SELECT * FROM json_to_recordset(${json}::json) AS x(${RECORD_TYPE})),
+    gone AS (
+      DELETE FROM events e USING batch b
+      WHERE e.topic = b.topic AND e.partition = b.partition AND e."offset" = b."offset"
+        AND (e.ts <> b.ts OR e.size <> b.size OR e.key IS DISTINCT FROM b.key)
+      RETURNING e.correlation_id
+    ),
+    dec AS (
+      UPDATE flows f SET events = greatest(0, f.events - g.n), updated_at = now()
+      FROM (SELECT correlation_id, count(*) AS n FROM gone WHERE correlation_id IS NOT NULL GROUP BY 1 ORDER BY 1) g
+      WHERE f.correlation_id = g.correlation_id
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM gone)::int AS n, (SELECT count(*) FROM dec)::int AS flows
+  `);
+  return rows[0]?.n ?? 0;
+}
+
+async function insertChunk(store: Store, json: string): Promise<ChunkResult & { displaced: number }> {
   // Flows are upserted in correlation-id order so two taps writing the same flows cannot deadlock.
-  const rows = await store.rows<{ inserted: number }>(sql`
+  const rows = await store.rows<ChunkResult & { displaced: number }>(sql`
     WITH batch AS (
       SELECT * FROM json_to_recordset(${json}::json) AS x(${RECORD_TYPE})
     ),
@@ -83,11 +116,11 @@ async function writeChunk(store: Store, records: ExtractedRecord[], terminalEven
       INSERT INTO events (${COLUMNS})
       SELECT ${COLUMNS} FROM batch
       ON CONFLICT DO NOTHING
-      RETURNING topic, partition, "offset", correlation_id, ts, service, is_dlq, correlation_from_trace
+      RETURNING topic, partition, "offset", correlation_id, ts, service, is_dlq, correlation_from_trace, anomalies IS NOT NULL AS degraded
     ),
     up AS (
       INSERT INTO flows AS f (correlation_id, first_seen, last_seen, events, services, has_dlq, completed, from_trace, updated_at)
-      SELECT i.correlation_id, min(i.ts), max(i.ts), count(*)::int,
+      SELECT i.correlation_id, min(i.ts), max(i.ts), count(*),
              coalesce(array_agg(DISTINCT i.service) FILTER (WHERE i.service IS NOT NULL), '{}'),
              bool_or(i.is_dlq), bool_or(b.terminal), bool_and(i.correlation_from_trace), now()
       FROM ins i JOIN batch b ON b.topic = i.topic AND b.partition = i.partition AND b."offset" = i."offset"
@@ -104,26 +137,33 @@ async function writeChunk(store: Store, records: ExtractedRecord[], terminalEven
         from_trace = f.from_trace AND excluded.from_trace,
         updated_at = now()
       RETURNING 1
+    ),
+    -- Only rows that hit an existing key are looked up again (none, in steady state).
+    conflicted AS (
+      SELECT b.topic, b.partition, b."offset", b.ts, b.size, b.key FROM batch b
+      WHERE NOT EXISTS (SELECT 1 FROM ins i WHERE i.topic = b.topic AND i.partition = b.partition AND i."offset" = b."offset")
     )
-    SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM up)::int AS flows
+    SELECT (SELECT count(*) FROM ins)::int AS inserted,
+           (SELECT count(*) FROM ins WHERE degraded)::int AS degraded,
+           (SELECT count(*) FROM up)::int AS flows,
+           (SELECT count(*) FROM conflicted c JOIN events e
+              ON e.topic = c.topic AND e.partition = c.partition AND e."offset" = c."offset"
+            WHERE e.ts <> c.ts OR e.size <> c.size OR e.key IS DISTINCT FROM c.key)::int AS displaced
   `);
-  return rows[0]?.inserted ?? 0;
+  const r = rows[0];
+  return { inserted: r?.inserted ?? 0, degraded: r?.degraded ?? 0, displaced: r?.displaced ?? 0 };
 }
 
 /**
- * Writes extracted records to the index. Returns how many were new (the rest were
- * already there: a re-read after a crash or rebalance).
+ * Writes one chunk (at most MAX_ROWS_PER_STATEMENT records) in one statement. A re-read changes
+ * nothing; records of a re-created topic replace the old generation's rows at their offsets.
+ * Throws the store's error as is: the caller decides between retrying and isolating rows.
  */
-export async function writeEvents(
-  store: Store,
-  records: ExtractedRecord[],
-  opts: { terminalEvents: RegExp; between?: () => Promise<void> },
-): Promise<number> {
-  const size = MAX_ROWS_PER_STATEMENT[store.kind];
-  let inserted = 0;
-  for (let i = 0; i < records.length; i += size) {
-    inserted += await writeChunk(store, records.slice(i, i + size), opts.terminalEvents);
-    if (opts.between && i + size < records.length) await opts.between();
-  }
-  return inserted;
+export async function writeChunk(store: Store, records: ExtractedRecord[], terminalEvents: RegExp): Promise<ChunkResult> {
+  const json = chunkJson(records, terminalEvents);
+  const first = await insertChunk(store, json);
+  if (first.displaced === 0) return first;
+  await displaceOldGeneration(store, json);
+  const again = await insertChunk(store, json);
+  return { inserted: first.inserted + again.inserted, degraded: first.degraded + again.degraded };
 }

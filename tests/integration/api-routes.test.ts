@@ -32,6 +32,8 @@ before(async () => {
     FLOWTAP_TOPICS_INCLUDE: "^api\\.orders-",
     FLOWTAP_TOPIC_REFRESH_S: "2",
     FLOWTAP_TAP_GROUP: uniqueName("ft-api-"),
+    // No users file here: open mode on purpose (sign-in is tested in auth-*.test.ts).
+    FLOWTAP_AUTH: "off",
   });
   delete process.env.DATABASE_URL;
   r = {
@@ -57,7 +59,7 @@ after(async () => {
 
 test("health reports the tap, Kafka and the store", async () => {
   const h = await waitFor("the tap to report itself", async () => {
-    const b = await body(await r.health.GET());
+    const b = await body(await r.health.GET(get("/api/health")));
     return (b.tap as { running: boolean }).running ? b : null;
   });
   assert.equal((h.kafka as { ok: boolean }).ok, true);
@@ -98,7 +100,7 @@ test("Kafka unreachable: health says so within 10 s, reads keep working", async 
   await broker.stop();
   const stopped = Date.now();
   const h = await waitFor("health to report Kafka down", async () => {
-    const b = await body(await r.health.GET());
+    const b = await body(await r.health.GET(get("/api/health")));
     return (b.kafka as { ok: boolean }).ok ? null : b;
   }, { timeoutMs: 10_000, intervalMs: 250 });
   assert.ok(Date.now() - stopped <= 10_000);

@@ -13,7 +13,7 @@ function ev(over: Partial<EventJson> = {}): EventJson {
     topic: "orders.created", partition: 0, offset: String(offset++), timestamp: "2026-04-25T09:52:39.000Z",
     key: null, correlationId: "ord-1", correlationFromTrace: false, eventId: null, eventType: "OrderCreated",
     eventVersion: null, service: "order-service", causationId: null, traceId: null, headers: {},
-    valueKind: "json", value: {}, truncated: false, size: 2, tombstone: false, dlq: null, ...over,
+    valueKind: "json", value: {}, truncated: false, size: 2, tombstone: false, dlq: null, anomalies: null, ...over,
   };
 }
 const at = (s: number) => new Date(Date.UTC(2026, 3, 25, 9, 0, 0) + s * 1000).toISOString();

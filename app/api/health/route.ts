@@ -1,28 +1,21 @@
 import { getRuntime } from "@/server/runtime";
+import { identify } from "@/server/auth/authenticate";
 import { json } from "@/server/http/respond";
-import { readTapStatus } from "@/server/tap/tap-status";
+import { healthStates, readHealth } from "@/server/health/read-health";
 
-// Kafka down still answers 200: the index keeps serving reads. The store down is a 503.
-export async function GET(): Promise<Response> {
-  const rt = getRuntime();
-  const kafkaCheck = rt.kafka.check();
-  let db: { ok: boolean; kind: string; error?: string };
-  let tap: Awaited<ReturnType<typeof readTapStatus>> | null = null;
-  const kind = rt.config.databaseUrl ? "postgres" : "pglite";
+/** Signed in (or no users configured): the details; anyone else: states only. */
+async function mayReadDetails(req: Request): Promise<boolean> {
   try {
-    const store = await rt.store;
-    await store.ping();
-    tap = await readTapStatus(store);
-    db = { ok: true, kind };
-  } catch (err) {
-    db = { ok: false, kind, error: err instanceof Error ? err.message : String(err) };
+    const caller = await identify(req);
+    return caller.user !== null || !caller.usersConfigured;
+  } catch {
+    return false;
   }
-  const kafka = await kafkaCheck;
-  const body = {
-    ok: kafka.ok && db.ok,
-    kafka,
-    db,
-    tap: tap ?? { running: false, instances: 0, partitions: 0, indexed: 0, lastIndexedAt: null, totalIndexed: 0, indexedSince: null, errors: [] },
-  };
-  return json(body, { status: db.ok ? 200 : 503 });
+}
+
+// `ok` is false when the index is not keeping up. Kafka down is still a 200: the index keeps
+// serving reads. The store down is a 503.
+export async function GET(req: Request): Promise<Response> {
+  const [health, details] = await Promise.all([readHealth(getRuntime()), mayReadDetails(req)]);
+  return json(details ? health : healthStates(health), { status: health.db.ok ? 200 : 503 });
 }

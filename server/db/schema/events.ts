@@ -42,6 +42,8 @@ export const events = pgTable(
     dlqStacktrace: text("dlq_stacktrace"),
     dlqFailedGroup: text("dlq_failed_group"),
     dlqAttempts: integer("dlq_attempts"),
+    /** What was changed to store the record (clamped timestamp, nulled number, cut headers): null when stored as read. */
+    anomalies: json("anomalies").$type<string[]>(),
   },
   (t) => [
     primaryKey({ columns: [t.topic, t.partition, t.offset] }),
@@ -54,5 +56,7 @@ export const events = pgTable(
     // (which can be anything); also answers "indexed since".
     index("events_indexed_at_idx").on(t.indexedAt),
     index("events_dlq_idx").on(t.topic, t.ts).where(sql`${t.isDlq}`),
+    // Degraded records are few: the partial index makes counting and listing them cheap.
+    index("events_degraded_idx").on(t.indexedAt).where(sql`${t.anomalies} IS NOT NULL`),
   ],
 );

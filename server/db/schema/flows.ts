@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
  * One row per correlation ID, maintained by the tap in the same statement that inserts
@@ -12,7 +12,8 @@ export const flows = pgTable(
     correlationId: text("correlation_id").primaryKey(),
     firstSeen: timestamp("first_seen", { withTimezone: true, mode: "string" }).notNull(),
     lastSeen: timestamp("last_seen", { withTimezone: true, mode: "string" }).notNull(),
-    events: integer("events").notNull(),
+    // bigint: a constant correlation ID ("null", an all-zero UUID) collects every event of a topic.
+    events: bigint("events", { mode: "number" }).notNull(),
     services: text("services").array().notNull().default(sql`'{}'::text[]`),
     hasDlq: boolean("has_dlq").notNull().default(false),
     /** A terminal event (FLOWTAP_TERMINAL_EVENTS) was seen: the flow is not stuck. */

@@ -3,3 +3,5 @@ export * from "./flows";
 export * from "./tap";
 export * from "./lag";
 export * from "./replay";
+export * from "./auth";
+export * from "./tokens";

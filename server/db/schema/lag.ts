@@ -24,7 +24,8 @@ export const lagSamples = pgTable(
     committed: bigint("committed", { mode: "bigint" }),
     endOffset: bigint("end_offset", { mode: "bigint" }).notNull(),
     lag: bigint("lag", { mode: "number" }),
-    timeLagSeconds: integer("time_lag_s"),
+    // bigint: a stopped group's seconds behind can pass int4's 68 years when producers stamp bad times.
+    timeLagSeconds: bigint("time_lag_s", { mode: "number" }),
     status: text("status").notNull(),
   },
   (t) => [
@@ -78,7 +79,8 @@ export const lagRollups = pgTable(
     partition: integer("partition").notNull(),
     bucket: timestamp("bucket", { withTimezone: true, mode: "string" }).notNull(),
     lag: bigint("lag", { mode: "number" }),
-    timeLagSeconds: integer("time_lag_s"),
+    // bigint: a stopped group's seconds behind can pass int4's 68 years when producers stamp bad times.
+    timeLagSeconds: bigint("time_lag_s", { mode: "number" }),
   },
   (t) => [primaryKey({ columns: [t.groupId, t.topic, t.partition, t.bucket] }), index("lag_rollups_bucket_idx").on(t.bucket)],
 );

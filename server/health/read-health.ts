@@ -1,0 +1,64 @@
+import "server-only";
+// What /api/health answers. `ok` is true only when the index is keeping up: Kafka answers, the
+// store answers, a tap is alive, and no tap is stalled (records waiting, nothing indexed for
+// FLOWTAP_STALL_AFTER_S) or unable to write. Anonymous callers get `ok` and the component
+// states; error texts, counts and topics need sign-in. No text here ever carries a statement,
+// its parameters or a payload (describeStoreError).
+import { describeStoreError } from "../db/errors";
+import type { Runtime } from "../runtime";
+import { readTapStatus, type TapStatus } from "../tap/tap-status";
+
+export interface HealthStates {
+  ok: boolean;
+  kafka: { ok: boolean };
+  db: { ok: boolean; kind: string };
+  tap: { running: boolean; stalled: boolean; states: string[] };
+  /** "off": open mode (FLOWTAP_AUTH=off), shown to everyone so it is never a secret. */
+  auth?: "on" | "off";
+}
+
+export interface HealthDetail {
+  ok: boolean;
+  kafka: { ok: boolean; brokers?: string[]; error?: string };
+  db: { ok: boolean; kind: string; error?: string };
+  tap: TapStatus;
+  auth?: "on" | "off";
+}
+
+const NO_TAP: TapStatus = {
+  running: false, states: [], stalled: false, pending: null, degraded: 0, quarantined: 0, instances: 0,
+  partitions: 0, indexed: 0, lastIndexedAt: null, totalIndexed: 0, indexedSince: null, errors: [],
+};
+
+export async function readHealth(rt: Runtime): Promise<HealthDetail> {
+  const kafkaCheck = rt.kafka.check();
+  const kind = rt.config.databaseUrl ? "postgres" : "pglite";
+  let db: HealthDetail["db"];
+  let tap = NO_TAP;
+  try {
+    const store = await rt.store;
+    await store.ping();
+    tap = await readTapStatus(store);
+    db = { ok: true, kind };
+  } catch (err) {
+    db = { ok: false, kind, error: describeStoreError(err) };
+  }
+  const kafka = await kafkaCheck;
+  return { ok: indexKeepsUp(kafka.ok, db.ok, tap), kafka, db, tap, auth: rt.config.authOpen ? "off" : "on" };
+}
+
+/** The index is keeping up: both ends answer, a tap is alive, and none is stalled or unable to write. */
+export function indexKeepsUp(kafkaOk: boolean, dbOk: boolean, tap: Pick<TapStatus, "running" | "stalled">): boolean {
+  return kafkaOk && dbOk && tap.running && !tap.stalled;
+}
+
+/** The anonymous view: states only. */
+export function healthStates(h: HealthDetail): HealthStates {
+  return {
+    ok: h.ok,
+    kafka: { ok: h.kafka.ok },
+    db: { ok: h.db.ok, kind: h.db.kind },
+    tap: { running: h.tap.running, stalled: h.tap.stalled, states: h.tap.states },
+    ...(h.auth ? { auth: h.auth } : {}),
+  };
+}
