@@ -66,10 +66,12 @@ test("a failing statement's 500 names no SQL or parameter either (pglite)", asyn
 });
 
 // PGlite accepts the setting but its WASM build never fires it (no timer signals): measured,
-// pg_sleep(3) under 500 ms runs the full 3 s and blocks Node's event loop meanwhile. Kept as a
-// TODO that runs: it starts passing, and says so, the day PGlite enforces the timeout.
-test("a statement past the timeout fails with the timeout error (pglite)", { todo: "PGlite 0.5 does not enforce statement_timeout" }, async () => {
-  const store = await open("pglite", 500);
-  const err = await sleepPast(store).then(() => null, (e: unknown) => e);
-  assert.equal(codeOf(err), "57014");
+// pg_sleep(3) under 500 ms runs the full 3 s and blocks Node's event loop meanwhile. This pins
+// that documented limit (docs/architecture.md, Store): the day PGlite enforces the timeout it
+// fails, and the docs and the PGlite-only query bounds can be revisited.
+test("PGlite reports the timeout but does not enforce it (a documented limit)", async () => {
+  const store = await open("pglite", 200);
+  const started = Date.now();
+  await store.rows(sql`SELECT pg_sleep(0.6)`);
+  assert.ok(Date.now() - started >= 550, "the statement ran to its end");
 });
