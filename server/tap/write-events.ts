@@ -162,7 +162,7 @@ async function insertChunk(store: Store, json: string): Promise<ChunkResult & { 
 export async function writeChunk(store: Store, records: ExtractedRecord[], terminalEvents: RegExp): Promise<ChunkResult> {
   const json = chunkJson(records, terminalEvents);
   const first = await insertChunk(store, json);
-  if (first.displaced === 0) return first;
+  if (first.displaced === 0) return { inserted: first.inserted, degraded: first.degraded };
   await displaceOldGeneration(store, json);
   const again = await insertChunk(store, json);
   return { inserted: first.inserted + again.inserted, degraded: first.degraded + again.degraded };

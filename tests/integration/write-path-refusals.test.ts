@@ -60,6 +60,18 @@ for (const kind of ["postgres", "pglite"] as const) {
       const [again] = await s.rows<{ events: number }>(sql`SELECT sum(events)::int AS events FROM flows WHERE correlation_id LIKE ${`${topic}-%`}`);
       assert.equal(again!.events, 499);
     });
+
+    test("a flow counter past int4 (a constant correlation ID collects a whole topic) keeps counting", async () => {
+      const s = store!;
+      const topic = uniqueName("hot-");
+      const cid = `null-${topic}`;
+      const one = (offset: number) => extractRecord({ topic, partition: 0, offset: String(offset), timestamp: "1777110759000", key: null, headers: {}, value: Buffer.from(JSON.stringify({ correlationId: cid })) }, defaultExtractConfig());
+      await writeRecords(s, [one(0)], /Completed$/);
+      await s.rows(sql`UPDATE flows SET events = 2147483647 WHERE correlation_id = ${cid}`);
+      assert.deepEqual(await writeRecords(s, [one(1)], /Completed$/), { inserted: 1, degraded: 0, quarantined: 0 });
+      const [f] = await s.rows<{ events: string }>(sql`SELECT events::text AS events FROM flows WHERE correlation_id = ${cid}`);
+      assert.equal(f!.events, "2147483648");
+    });
   });
 }
 
