@@ -9,6 +9,7 @@ import { sql } from "drizzle-orm";
 import { openStore, type Store } from "../../server/db/client";
 import { startTap, type Tap } from "../../server/tap/tap";
 import { readTapStatus } from "../../server/tap/tap-status";
+import { renderMetrics } from "../../server/lag/prometheus";
 import { createTopics, freshDatabase, groupLag, produce, tempDir, testConfig, uniqueName, waitFor } from "./harness";
 
 for (const kind of ["postgres", "pglite"] as const) {
@@ -71,6 +72,10 @@ for (const kind of ["postgres", "pglite"] as const) {
       assert.equal(status.quarantined, 0);
       assert.equal(status.stalled, false);
       assert.deepEqual(status.errors, []);
+      const metrics = await renderMetrics(s, status);
+      assert.match(metrics, /^flowtap_tap_degraded_records(\{\})? 2$/m);
+      assert.match(metrics, /^flowtap_tap_quarantined_records(\{\})? 0$/m);
+      assert.match(metrics, /^flowtap_tap_stalled(\{\})? 0$/m);
     });
   });
 }
