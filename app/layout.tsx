@@ -10,8 +10,8 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: "Flowtap",
   description: "Event flow inspector for Kafka",
-  // No favicon file to serve; an empty data URL spares every page load a 404.
-  icons: { icon: "data:," },
+  // An SVG for tabs, a PNG for home screens (rendered from the SVG by Chromium).
+  icons: { icon: [{ url: "/icon.svg", type: "image/svg+xml" }], apple: "/apple-touch-icon.png" },
 };
 
 // Every page renders per request: the CSP nonce (proxy.ts) differs each time, and Next.js

@@ -149,3 +149,17 @@ test("the headers carry a strict Content-Security-Policy", async () => {
   assert.notEqual(again, csp, "a new nonce for every response");
   assert.equal(res.headers.get("x-content-type-options"), "nosniff");
 });
+
+test("the app icon is served from public/ and every page links it", async () => {
+  const icon = await fetch(`${app.url}/icon.svg`);
+  assert.equal(icon.status, 200);
+  assert.match(icon.headers.get("content-type") ?? "", /image\/svg\+xml/);
+  const touch = await fetch(`${app.url}/apple-touch-icon.png`);
+  assert.equal(touch.status, 200);
+  assert.deepEqual([...new Uint8Array(await touch.arrayBuffer()).slice(0, 4)], [0x89, 0x50, 0x4e, 0x47], "a PNG");
+  const { page, errors } = await newPage();
+  await page.goto(`${app.url}/flows/${encodeURIComponent(`nope-${run}`)}`);
+  assert.equal(await page.locator('link[rel="icon"][href="/icon.svg"]').count(), 1);
+  assert.equal(await page.locator('link[rel="apple-touch-icon"][href="/apple-touch-icon.png"]').count(), 1);
+  assert.deepEqual(errors, []);
+});
