@@ -37,7 +37,8 @@ function causes(err: unknown): Array<Record<string, unknown>> {
   return out;
 }
 
-function code(err: unknown): string | null {
+/** The first error code in the cause chain (SQLSTATE, socket or driver code), or null. */
+export function storeErrorCode(err: unknown): string | null {
   for (const e of causes(err)) {
     const c = e.code;
     if (typeof c === "string" && c !== "") return c;
@@ -45,9 +46,14 @@ function code(err: unknown): string | null {
   return null;
 }
 
+/** From the store or its driver (a code, or drizzle's "Failed query" wrapper): its own text may quote data. */
+export function isStoreError(err: unknown): boolean {
+  return storeErrorCode(err) !== null || causes(err).some((e) => typeof e.message === "string" && e.message.startsWith("Failed query"));
+}
+
 /** The store cannot be reached (wrapped or not): API callers get a 503, the tap waits and retries. */
 export function isStoreUnavailable(err: unknown): boolean {
-  const c = code(err);
+  const c = storeErrorCode(err);
   if (c !== null && UNAVAILABLE_CODE.test(c)) return true;
   // PGlite closed under us (shutdown): not the rows' fault.
   return causes(err).some((e) => typeof e.message === "string" && /PGlite is closed/i.test(e.message));
@@ -60,7 +66,7 @@ export function isStoreUnavailable(err: unknown): boolean {
  */
 export function storeErrorKind(err: unknown): "unavailable" | "data" {
   if (isStoreUnavailable(err)) return "unavailable";
-  const c = code(err);
+  const c = storeErrorCode(err);
   if (c !== null && SQLSTATE.test(c) && TRANSIENT_STATE.test(c)) return "unavailable";
   return "data";
 }
@@ -70,7 +76,7 @@ export function storeErrorKind(err: unknown): "unavailable" | "data" {
  * code and the driver's own connection text. Never the statement, its parameters or a value.
  */
 export function describeStoreError(err: unknown): string {
-  const c = code(err);
+  const c = storeErrorCode(err);
   if (c !== null && SQLSTATE.test(c)) {
     const where = causes(err).map((e) => e.column_name ?? e.column).find((v) => typeof v === "string");
     return `SQLSTATE ${c}${CONDITIONS[c] ? ` (${CONDITIONS[c]})` : ""}${where ? ` in column ${String(where)}` : ""}`;

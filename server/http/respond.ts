@@ -2,7 +2,7 @@ import "server-only";
 // What every route handler shares: input parsing with zod, JSON errors, the store.
 import type { z } from "zod";
 import { ConfigError } from "../config";
-import { describeStoreError, isStoreUnavailable as isStoreDown } from "../db/errors";
+import { describeStoreError, isStoreError, isStoreUnavailable, storeErrorCode } from "../db/errors";
 
 export class HttpError extends Error {
   constructor(
@@ -60,13 +60,10 @@ export async function parseBody<S extends z.ZodType>(schema: S, req: Request): P
 const QUERY_CANCELED = "57014";
 
 /** Connection failures of either driver, also when wrapped (drizzle puts the driver's error in `cause`). */
-export const isStoreUnavailable = isStoreDown;
+export { isStoreUnavailable };
 
 export function isStatementTimeout(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === QUERY_CANCELED) return true;
-  }
-  return false;
+  return storeErrorCode(err) === QUERY_CANCELED;
 }
 
 /**
@@ -75,10 +72,7 @@ export function isStatementTimeout(err: unknown): boolean {
  * error is told by its SQLSTATE and condition only. Other errors are ours and say nothing of data.
  */
 export function publicMessage(err: unknown): string {
-  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    if ((typeof code === "string" && code !== "") || (typeof message === "string" && message.startsWith("Failed query"))) return describeStoreError(err);
-  }
+  if (isStoreError(err)) return describeStoreError(err);
   return err instanceof Error ? err.message : String(err);
 }
 
