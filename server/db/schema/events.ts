@@ -44,6 +44,10 @@ export const events = pgTable(
     dlqAttempts: integer("dlq_attempts"),
     /** What was changed to store the record (clamped timestamp, nulled number, cut headers): null when stored as read. */
     anomalies: json("anomalies").$type<string[]>(),
+    /** Schema Registry wire format: { format, schemaId, subject?, version?, key? }; null for plain records. */
+    encoding: json("encoding"),
+    /** Why a wire-format value could not be decoded (registry away, unknown schema, bytes not matching): it is stored as binary. */
+    decodeError: text("decode_error"),
   },
   (t) => [
     primaryKey({ columns: [t.topic, t.partition, t.offset] }),
@@ -58,5 +62,28 @@ export const events = pgTable(
     index("events_dlq_idx").on(t.topic, t.ts).where(sql`${t.isDlq}`),
     // Degraded records are few: the partial index makes counting and listing them cheap.
     index("events_degraded_idx").on(t.indexedAt).where(sql`${t.anomalies} IS NOT NULL`),
+    // The topic browser's time windows.
+    index("events_topic_ts_idx").on(t.topic, t.ts),
   ],
+);
+
+/**
+ * One row per indexed topic partition, maintained by the tap with each chunk: the topic browser
+ * lists topics from it without counting events. `records` counts rows inserted (not re-reads);
+ * retention subtracts what it deletes and moves `oldest_*` forward.
+ */
+export const topicPartitions = pgTable(
+  "topic_partitions",
+  {
+    topic: text("topic").notNull(),
+    partition: integer("partition").notNull(),
+    records: bigint("records", { mode: "number" }).notNull().default(0),
+    oldestOffset: bigint("oldest_offset", { mode: "bigint" }),
+    newestOffset: bigint("newest_offset", { mode: "bigint" }),
+    oldestTs: timestamp("oldest_ts", { withTimezone: true, mode: "string" }),
+    newestTs: timestamp("newest_ts", { withTimezone: true, mode: "string" }),
+    isDlq: boolean("is_dlq").notNull().default(false),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.topic, t.partition] })],
 );

@@ -5,3 +5,4 @@ export * from "./lag";
 export * from "./replay";
 export * from "./auth";
 export * from "./tokens";
+export * from "./flowmap";
