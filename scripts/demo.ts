@@ -92,6 +92,9 @@ async function main(): Promise<void> {
   const kafkaPort = envNumber("KAFKA_PORT", 9092, isPort);
   const port = envNumber("PORT", 3000, isPort);
   const ordersPerSecond = envNumber("DEMO_ORDERS_PER_SECOND", 2.5, (n) => n > 0 && n <= 200);
+  // "off" (or 0 minutes of history) leaves the fault or the history out.
+  const faultAfterS = process.env.DEMO_FAULT_AFTER_S === "off" ? Infinity : envNumber("DEMO_FAULT_AFTER_S", 180, (n) => n >= 0);
+  const historyMinutes = envNumber("DEMO_HISTORY_MINUTES", 120, (n) => n >= 0 && n <= 24 * 60);
   const dataDir = resolve(ROOT, process.env.FLOWTAP_DATA_DIR || join(".flowtap", "demo"));
   const base = `http://127.0.0.1:${port}`;
   mkdirSync(dataDir, { recursive: true });
@@ -152,8 +155,12 @@ async function main(): Promise<void> {
   });
   log(`web server starting on ${base} (output in ${webLog})`);
 
-  simulator = await startSagaSimulator({ brokers: [brokers], ordersPerSecond, log });
+  simulator = await startSagaSimulator({
+    brokers: [brokers], ordersPerSecond, log, faultAfterMs: faultAfterS * 1000, historyMs: historyMinutes * 60_000,
+  });
   log(`traffic: ${ordersPerSecond} orders/s; consumer groups payment-service, inventory-service, notification-service (slow: 1 record/s)`);
+  if (historyMinutes > 0) log(`history: ${historyMinutes} min of back-dated orders, so the flow map has a baseline (DEMO_HISTORY_MINUTES)`);
+  if (Number.isFinite(faultAfterS)) log(`fault: inventory-service degrades ${faultAfterS} s after start; watch ${base}/map (DEMO_FAULT_AFTER_S, "off" for none)`);
   if (stopping) return;
 
   const cancelled = () => stopping;

@@ -59,6 +59,7 @@ const SHOWS: Record<Outcome, (events: FlowEvent[]) => boolean> = {
   "payment-failed": (ev) => has(ev, "PaymentFailed") && has(ev, "OrderCancelled"),
   "dlq-spring": (ev) => ev.some((e) => e.topic === "payments.completed.DLT" && e.dlq?.sourceOffset != null),
   "dlq-laravel": (ev) => ev.some((e) => e.topic === "payments.failed.dlq" && e.dlq !== null),
+  "inventory-timeout": (ev) => has(ev, "PaymentProcessed") && !has(ev, "InventoryReserved"),
 };
 
 export const SAMPLE_LABELS: ReadonlyArray<readonly [Outcome, string]> = [

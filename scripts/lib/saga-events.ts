@@ -21,7 +21,7 @@ export const TOPICS = {
 
 export const SAGA_TOPICS: readonly string[] = Object.values(TOPICS);
 
-export type Outcome = "completed" | "compensated" | "payment-failed" | "dlq-laravel" | "dlq-spring";
+export type Outcome = "completed" | "compensated" | "payment-failed" | "dlq-laravel" | "dlq-spring" | "inventory-timeout";
 
 // Cumulative bands over [0, 1). Paid orders (completed, compensated, dlq-spring) are ≈83%;
 // inventory fails for ≈10% of the orders that reach it; each poison-message kind is 3%.
@@ -33,8 +33,20 @@ const OUTCOME_BANDS: ReadonlyArray<readonly [number, Outcome]> = [
   [1, "completed"],
 ];
 
-export function chooseOutcome(r: number): Outcome {
-  return OUTCOME_BANDS.find(([upTo]) => r < upTo)?.[1] ?? "completed";
+// The demo's fault (inventory-service degrades after a few minutes): it fails ≈20 % of the orders
+// that reach it instead of ≈10 %, never answers for another ≈25 % (those flows stop after
+// PaymentProcessed), and takes 2.5–6 s instead of 0.3–1 s to answer the rest.
+const FAULT_BANDS: ReadonlyArray<readonly [number, Outcome]> = [
+  [0.03, "dlq-laravel"],
+  [0.06, "dlq-spring"],
+  [0.2, "payment-failed"],
+  [0.36, "compensated"],
+  [0.57, "inventory-timeout"],
+  [1, "completed"],
+];
+
+export function chooseOutcome(r: number, faulty = false): Outcome {
+  return (faulty ? FAULT_BANDS : OUTCOME_BANDS).find(([upTo]) => r < upTo)?.[1] ?? "completed";
 }
 
 export interface Faults {
@@ -64,6 +76,8 @@ export function sagaSteps(outcome: Outcome, faults: Faults): Step[] {
   if (outcome === "dlq-laravel") order.push("LaravelDeadLetter");
   else if (outcome === "dlq-spring") order.push("PaymentProcessedUnreadable", "SpringDeadLetter");
   else if (outcome === "payment-failed") order.push("PaymentFailed", "OrderCancelled", "EmailSent");
+  // Inventory never answers: the flow stops after the payment and goes stuck.
+  else if (outcome === "inventory-timeout") order.push("PaymentProcessed");
   else if (outcome === "compensated") order.push("PaymentProcessed", "InventoryReservationFailed", "RefundPayment", "OrderCancelled", "EmailSent");
   else order.push("PaymentProcessed", "InventoryReserved", "OrderCompleted", "EmailSent");
   // The duplicate follows the payment answer when there is one, else the order itself.
@@ -92,8 +106,13 @@ const DELAY_MS: Record<Step, readonly [number, number]> = {
   SpringDeadLetter: [800, 2000],
 };
 
-export function stepDelayMs(step: Step, rand: Rand): number {
-  const [lo, hi] = DELAY_MS[step];
+const FAULT_DELAY_MS: Partial<Record<Step, readonly [number, number]>> = {
+  InventoryReserved: [2500, 6000],
+  InventoryReservationFailed: [2500, 6000],
+};
+
+export function stepDelayMs(step: Step, rand: Rand, faulty = false): number {
+  const [lo, hi] = (faulty ? FAULT_DELAY_MS[step] : undefined) ?? DELAY_MS[step];
   return Math.round(lo + rand() * (hi - lo));
 }
 

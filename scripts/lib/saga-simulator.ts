@@ -18,7 +18,24 @@ export interface SimulatorOptions {
   ordersPerSecond?: number;
   log: (line: string) => void;
   rand?: Rand;
+  /**
+   * The fault switches on this long after start: inventory-service fails more reservations, stops
+   * answering some, and slows down, so the flow map's comparison has something to show.
+   * Default 180 s; Infinity never.
+   */
+  faultAfterMs?: number;
+  /**
+   * Sagas back-dated over this much time before start (producer timestamps in the past), written
+   * in the background, so the map's baseline window ("the hour before") has data on a fresh demo.
+   * Default 2 h; 0 none.
+   */
+  historyMs?: number;
 }
+
+/** Back-dated orders per second of history: ≈ 2,900 sagas (≈ 15,000 records) for 2 h, indexed in seconds. */
+const HISTORY_ORDERS_PER_SECOND = 0.4;
+/** History sagas produced at once: each sends its records one after the other (the DLT needs the offset). */
+const HISTORY_CONCURRENCY = 16;
 
 /** Correlation IDs of finished sagas, newest last, per outcome. */
 export type SampleIds = Record<Outcome, string[]>;
@@ -26,6 +43,8 @@ export type SampleIds = Record<Outcome, string[]>;
 export interface SagaSimulator {
   stop(): Promise<void>;
   sampleIds(): SampleIds;
+  /** When the fault switched on, or null while it has not. */
+  faultSince(): Date | null;
 }
 
 const SAMPLES_KEPT = 5;
@@ -78,7 +97,17 @@ export async function startSagaSimulator(opts: SimulatorOptions): Promise<SagaSi
       wakers.add(wake);
     });
   const running = new Set<Promise<void>>();
-  const samples: SampleIds = { completed: [], compensated: [], "payment-failed": [], "dlq-laravel": [], "dlq-spring": [] };
+  const samples: SampleIds = { completed: [], compensated: [], "payment-failed": [], "dlq-laravel": [], "dlq-spring": [], "inventory-timeout": [] };
+  const startedAt = Date.now();
+  const faultAfterMs = opts.faultAfterMs ?? 180_000;
+  let faultSince: Date | null = null;
+  const faulty = (): boolean => {
+    if (faultSince === null && Date.now() - startedAt >= faultAfterMs) {
+      faultSince = new Date();
+      opts.log("simulator: fault on: inventory-service now fails or drops a share of reservations and answers in 2.5–6 s");
+    }
+    return faultSince !== null;
+  };
   let lastErrorAt = 0;
 
   const send = async (msg: SagaMessage): Promise<ProducedAt> => {
@@ -92,14 +121,22 @@ export async function startSagaSimulator(opts: SimulatorOptions): Promise<SagaSi
     return { partition: meta.partition, offset };
   };
 
-  const runSaga = async (): Promise<void> => {
-    const outcome = chooseOutcome(rand());
+  /**
+   * One saga. Live: waits out each step's delay. Back-dated (`at` given): stamps each record with
+   * the time it would have had, and sends it at once.
+   */
+  const runSaga = async (at?: number): Promise<void> => {
+    const fault = at === undefined && faulty();
+    const outcome = chooseOutcome(rand(), fault);
     const saga = newSaga(rand);
+    let clock = at ?? 0;
     let last: { msg: SagaMessage; at: ProducedAt } | null = null;
     for (const step of sagaSteps(outcome, chooseFaults(rand))) {
-      await sleep(stepDelayMs(step, rand));
+      const delay = stepDelayMs(step, rand, fault);
+      if (at === undefined) await sleep(delay);
+      clock += delay;
       if (stopped) return;
-      const now = new Date();
+      const now = at === undefined ? new Date() : new Date(clock);
       if (step === "Duplicate" || step === "LaravelDeadLetter" || step === "SpringDeadLetter") {
         if (!last) throw new Error(`${step} needs a record before it`);
         const msg =
@@ -110,6 +147,7 @@ export async function startSagaSimulator(opts: SimulatorOptions): Promise<SagaSi
         last = { msg, at: await send(msg) };
       }
     }
+    if (at !== undefined) return;
     const kept = samples[outcome];
     kept.push(saga.correlationId);
     if (kept.length > SAMPLES_KEPT) kept.shift();
@@ -136,6 +174,21 @@ export async function startSagaSimulator(opts: SimulatorOptions): Promise<SagaSi
   };
   const looping = loop();
 
+  // History in the background: the first live flow is not delayed by it.
+  const historyMs = opts.historyMs ?? 2 * 3_600_000;
+  const history = (async () => {
+    const count = Math.floor((historyMs / 1000) * HISTORY_ORDERS_PER_SECOND);
+    let next = 0;
+    const worker = async () => {
+      while (!stopped && next < count) {
+        const i = next++;
+        await runSaga(startedAt - historyMs + (i / count) * historyMs).catch(() => {});
+      }
+    };
+    await Promise.all(Array.from({ length: HISTORY_CONCURRENCY }, worker));
+    if (count > 0 && !stopped) opts.log(`simulator: ${count} back-dated orders written (the map's baseline)`);
+  })();
+
   return {
     sampleIds: () => ({
       completed: [...samples.completed],
@@ -143,14 +196,16 @@ export async function startSagaSimulator(opts: SimulatorOptions): Promise<SagaSi
       "payment-failed": [...samples["payment-failed"]],
       "dlq-laravel": [...samples["dlq-laravel"]],
       "dlq-spring": [...samples["dlq-spring"]],
+      "inventory-timeout": [...samples["inventory-timeout"]],
     }),
+    faultSince: () => faultSince,
     stop: async () => {
       if (stopped) return;
       stopped = true;
       // Errors from here on are the shutdown's own (the broker may be stopping too).
       mute();
       for (const wake of [...wakers]) wake();
-      await looping;
+      await Promise.all([looping, history]);
       // Sends already under way finish (or fail) before the producer goes.
       await Promise.allSettled([...running]);
       await Promise.allSettled([producer.disconnect(), consumers.stop()]);

@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import { parseConfig } from "../../server/config";
 import { defaultExtractConfig, extractRecord, type ExtractedRecord } from "../../server/extract";
 import {
-  chooseFaults, chooseOutcome, laravelDeadLetter, newSaga, sagaEvent, sagaSteps, springDeadLetter,
+  chooseFaults, chooseOutcome, laravelDeadLetter, newSaga, sagaEvent, sagaSteps, springDeadLetter, stepDelayMs,
   type EventStep, type Outcome, type SagaMessage, type Step,
 } from "../../scripts/lib/saga-events";
 import { childSpan, int32BE, int64BE, newCorrelationId, newTrace, randomUuid, traceparent, type Rand } from "../../scripts/lib/saga-wire";
@@ -103,6 +103,29 @@ describe("saga branches", () => {
     assert.ok(paid >= 8000 && paid <= 8800, `paid ${paid}`);
     const compensatedShare = n("compensated") / (n("completed") + n("compensated"));
     assert.ok(compensatedShare > 0.08 && compensatedShare < 0.12, `compensated ${compensatedShare}`);
+  });
+
+  test("the demo's fault: inventory drops ≈25 % of orders (they stop after the payment), fails ≈16 %, and slows to 2.5–6 s", () => {
+    const counts = new Map<Outcome, number>();
+    for (let i = 0; i < 10_000; i++) {
+      const o = chooseOutcome((i + 0.5) / 10_000, true);
+      counts.set(o, (counts.get(o) ?? 0) + 1);
+    }
+    const n = (o: Outcome) => counts.get(o) ?? 0;
+    assert.equal(n("inventory-timeout"), 2100);
+    assert.equal(n("compensated"), 1600);
+    assert.equal([...Array(10_000).keys()].filter((i) => chooseOutcome((i + 0.5) / 10_000) === "inventory-timeout").length, 0);
+    assert.deepEqual(sagaSteps("inventory-timeout", { duplicate: false, outOfOrder: false }), ["OrderCreated", "PaymentProcessed"]);
+    const rand = seeded(3);
+    for (let i = 0; i < 200; i++) {
+      const slow = stepDelayMs("InventoryReserved", rand, true);
+      assert.ok(slow >= 2500 && slow <= 6000, `faulty ${slow}`);
+      const normal = stepDelayMs("InventoryReserved", rand);
+      assert.ok(normal >= 300 && normal <= 1000, `normal ${normal}`);
+      // Other services keep their pace under the fault.
+      const pay = stepDelayMs("PaymentProcessed", rand, true);
+      assert.ok(pay >= 300 && pay <= 1200, `payment ${pay}`);
+    }
   });
 
   test("faults come from their own draws", () => {
