@@ -1,6 +1,7 @@
 "use client";
-// Header status: is Kafka reachable, is the index store up, is a tap indexing. When Kafka or
-// the store is down, a banner says so in words and what it means for what you see.
+// Header status: is Kafka reachable, is the index store up, is a tap indexing, does the Schema
+// Registry answer (when one is configured). When one of them is down, a banner says so in words
+// and what it means for what you see.
 import Link from "next/link";
 import { errorText, healthDetail, type Health } from "./api";
 import { Ago } from "./time";
@@ -34,17 +35,30 @@ function Banner({ health, failure }: { health: Health | undefined; failure: stri
       `Kafka is unreachable${detail?.kafka.brokers ? ` (${detail.kafka.brokers.join(", ")})` : ""}${gist(detail?.kafka.error)}. The index still answers, but new events are not being indexed.`,
     );
   }
+  if (health?.registry && !health.registry.ok) {
+    lines.push(
+      `${detail?.registry?.error ? `The ${detail.registry.error.replace(/^schema registry/, "Schema Registry")}` : "The Schema Registry does not answer"}. Avro, Protobuf and JSON Schema records whose schema is not cached yet are indexed as binary (their IDs unfound) and shown decoded once it is back.`,
+    );
+  }
   if (health?.tap.stalled) {
     lines.push(`The tap is not keeping up${gist(detail?.tap.errors.join("; "))}. Recent events may be missing from what you see.`);
   }
   if (lines.length === 0) return null;
   return (
-    <div className="status-banner" role="alert" data-testid="status-banner" title={[detail?.db.error, detail?.kafka.error].filter(Boolean).join("\n\n")}>
+    <div className="status-banner" role="alert" data-testid="status-banner" title={[detail?.db.error, detail?.kafka.error, detail?.registry?.error].filter(Boolean).join("\n\n")}>
       {lines.map((l) => (
         <p key={l}>{l}</p>
       ))}
     </div>
   );
+}
+
+function RegistryPill({ health }: { health: Health }) {
+  const registry = health.registry;
+  if (!registry) return null;
+  const urls = healthDetail(health)?.registry?.urls ?? [];
+  const title = urls.length ? urls.map((u) => `${u.url}: ${u.ok ? "answers" : u.error}`).join("\n") : registry.ok ? "Schema Registry answers" : "Schema Registry does not answer";
+  return <Pill tone={registry.ok ? "ok" : "bad"} label={registry.ok ? "Registry" : "Registry down"} title={title} />;
 }
 
 function TapPill({ health }: { health: Health }) {
@@ -72,7 +86,7 @@ export function StatusBar() {
   return (
     <>
       <nav aria-label="Sections">
-        <Link href="/dlq">Dead letters</Link> <Link href="/lag">Lag</Link>
+        <Link href="/map">Map</Link> <Link href="/topics">Topics</Link> <Link href="/dlq">Dead letters</Link> <Link href="/lag">Lag</Link>
       </nav>
       <div className="status-pills" aria-label="Cluster and tap status">
         {!health ? (
@@ -86,6 +100,7 @@ export function StatusBar() {
             />
             <Pill tone={health.db.ok ? "ok" : "bad"} label={`Store · ${health.db.kind}${health.db.ok ? "" : " down"}`} title={detail?.db.error ?? "Index store reachable"} />
             <TapPill health={health} />
+            <RegistryPill health={health} />
             {detail && detail.tap.degraded + detail.tap.quarantined > 0 && (
               <Link href="/quarantine" className="small" title="Records stored in a changed form, or refused by the store">
                 {detail.tap.degraded.toLocaleString()} degraded · {detail.tap.quarantined.toLocaleString()} quarantined

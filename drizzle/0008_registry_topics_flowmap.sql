@@ -33,6 +33,14 @@ CREATE TABLE "flowmap_members" (
 	"path" text[] NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "flowmap_pending" (
+	"topic" text NOT NULL,
+	"partition" integer NOT NULL,
+	"offset" bigint NOT NULL,
+	"correlation_id" text NOT NULL,
+	CONSTRAINT "flowmap_pending_pk" PRIMARY KEY("topic","partition","offset")
+);
+--> statement-breakpoint
 CREATE TABLE "flowmap_steps" (
 	"grain" integer NOT NULL,
 	"t" timestamp with time zone NOT NULL,
@@ -85,4 +93,9 @@ ALTER TABLE "events" ADD COLUMN "encoding" json;--> statement-breakpoint
 ALTER TABLE "events" ADD COLUMN "decode_error" text;--> statement-breakpoint
 CREATE INDEX "flowmap_members_type_idx" ON "flowmap_members" USING btree ("flow_type","last_seen");--> statement-breakpoint
 CREATE INDEX "flowmap_members_last_seen_idx" ON "flowmap_members" USING btree ("last_seen");--> statement-breakpoint
-CREATE INDEX "events_topic_ts_idx" ON "events" USING btree ("topic","ts");
+CREATE INDEX "flowmap_pending_flow_idx" ON "flowmap_pending" USING btree ("correlation_id");--> statement-breakpoint
+CREATE INDEX "events_topic_ts_idx" ON "events" USING btree ("topic","ts","partition","offset");--> statement-breakpoint
+-- Hand-written (not generated): topic_partitions starts from what an existing install has already
+-- indexed; from here on the tap and retention keep it in the statements that insert and delete events.
+INSERT INTO "topic_partitions" ("topic", "partition", "records", "oldest_offset", "newest_offset", "oldest_ts", "newest_ts", "is_dlq")
+SELECT "topic", "partition", count(*), min("offset"), max("offset"), min("ts"), max("ts"), bool_or("is_dlq") FROM "events" GROUP BY 1, 2;

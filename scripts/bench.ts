@@ -14,10 +14,16 @@ import { cpuSeconds, cpuSecondsByName, percentile, rssMb, watchGroup } from "./l
 import { benchLagChart } from "./lib/bench-lag";
 import { benchReplay } from "./lib/bench-replay";
 import { benchSampler } from "./lib/bench-sampler";
+import { benchTopicBrowser, topicsBenchRows } from "./lib/bench-topics";
+import { benchFlowmapRead } from "./lib/bench-flowmap-read";
+import { FLOWMAP_MAX_EVENTS } from "../server/flowmap/options";
+import { recomputeFlowmap } from "../server/flowmap/recompute";
 import { parseConfig } from "../server/config";
 import { openStore } from "../server/db/client";
 import { startKafka } from "./lib/kafka-broker";
 import { startPostgres } from "./lib/postgres-server";
+import { produceAvroBench } from "./lib/bench-avro";
+import { startRegistry } from "./lib/schema-registry";
 
 const TOTAL = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const TOPICS = 12;
@@ -182,6 +188,49 @@ async function producePageFlows(kafka: Kafka): Promise<void> {
   await producer.disconnect();
 }
 
+const AVRO_RECORDS = Number(process.env.BENCH_AVRO_RECORDS ?? 500_000);
+
+/**
+ * Tap → PostgreSQL of N Avro records beside the same events as JSON, each into an empty database,
+ * both taps with the registry configured (a plain record costs the decode stage one byte check).
+ */
+async function avroRows(kafka: Kafka, brokers: string, pgUrl: string, brokerCpu: CpuMeter, work: string): Promise<void> {
+  const registry = await startRegistry({ log, logFile: join(work, "registry.log") });
+  try {
+    const sets = await produceAvroBench(kafka, registry.url, AVRO_RECORDS, log);
+    const server = postgres(pgUrl, { max: 1 });
+    await server`CREATE DATABASE bench_json`;
+    await server`CREATE DATABASE bench_avro`;
+    await server.end();
+    const url = (db: string) => pgUrl.replace(/\/postgres$/, `/${db}`);
+    const other = () => brokerCpu() + cpuSecondsByName("postgres");
+    const env = (db: string, topic: string) => ({ DATABASE_URL: url(db), SCHEMA_REGISTRY_URL: registry.url, FLOWTAP_TOPICS_INCLUDE: `^${topic.replace(".", "\\.")}$` });
+    const json = await tapRun(kafka, sets.json, brokers, env("bench_json", sets.json.topics[0]!), "json", other);
+    const avro = await tapRun(kafka, sets.avro, brokers, env("bench_avro", sets.avro.topics[0]!), "avro", other);
+    const ratio = avro.rate / json.rate;
+    row(`Tap → PostgreSQL, ${fmt(AVRO_RECORDS)} Avro records of ${fmt(sets.avroBytes)} B (Schema Registry), records/s`, fmt(avro.rate),
+      `${fmt(json.rate)} (the same events as JSON, ${fmt(sets.jsonBytes)} B)`, `${fmt(ratio * 100)} %`, "≥ 70 % of JSON", ratio >= 0.7);
+  } finally {
+    await registry.stop();
+  }
+}
+
+/** BENCH_ONLY=avro: the Avro figure alone (a few minutes; writes nothing). */
+async function avroOnly(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), "flowtap-bench-"));
+  chmodSync(work, 0o755);
+  const pg = await startPostgres({ dir: join(work, "pg") });
+  const broker = await startKafka({ dataDir: join(work, "kafka"), heapMb: 1024, log });
+  const kafka = new Kafka({ clientId: "flowtap-bench", brokers: [broker.brokers], logLevel: logLevel.ERROR });
+  try {
+    await avroRows(kafka, broker.brokers, pg.url, () => (broker.process.pid ? cpuSeconds(broker.process.pid) : 0), work);
+  } finally {
+    await broker.stop();
+    pg.destroy();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 const AUTH_CALLS = 300;
 
 /** GET /api/flows on `next start`, Bearer beside cookie, on PostgreSQL (table api_tokens) and PGlite (tokens file). */
@@ -215,6 +264,7 @@ async function authOnly(): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === "auth") return authOnly();
+  if (process.env.BENCH_ONLY === "avro") return avroOnly();
   const work = mkdtempSync(join(tmpdir(), "flowtap-bench-"));
   chmodSync(work, 0o755);
   const pg = await startPostgres({ dir: join(work, "pg") });
@@ -248,6 +298,8 @@ async function main(): Promise<void> {
     const coresAtHalf = (pgRun.cpuUs * baseline) / 2 / 1e6;
     row("Tap → PostgreSQL, CPU a record (tap + PostgreSQL + broker)", `${fmt(pgRun.cpuUs, 1)} µs`, `${fmt(baselineCpuUs, 1)} µs (bare consumer + broker)`, `${(pgRun.cpuUs / baselineCpuUs).toFixed(1)}×`, `at 50 % of the baseline rate: ${fmt(coresAtHalf, 1)} cores busy; this machine has ${cpus().length}`, null);
     if (process.env.BENCH_ONLY === "tap") return;
+    log(`Avro through the Schema Registry beside JSON, ${fmt(AVRO_RECORDS)} records each`);
+    await avroRows(kafka, broker.brokers, pg.url, brokerCpu, work);
 
     log(`API latency over ${fmt(TOTAL)} indexed records`);
     const { flowMs, searchMs } = await apiLatency(dbUrl, data);
@@ -267,6 +319,11 @@ async function main(): Promise<void> {
     const lc = await benchLagChart(benchStore);
     log("lag sampler: 200 groups over 50 topics × 6 partitions");
     const sm = await benchSampler(kafka, benchConfig, benchStore, work);
+    log("topic browser: one topic of 1,000,000 indexed records (written straight into the store)");
+    const tb = await benchTopicBrowser(benchStore, { records: 1_000_000, log });
+    log("flow map: GET /api/flowmap over 24 h, beside a full recomputation from the events this run indexed");
+    const recompute = () => recomputeFlowmap(benchStore, { flowTypes: [], terminalEvents: benchConfig.terminalEvents, maxEvents: FLOWMAP_MAX_EVENTS });
+    const fm = await benchFlowmapRead(benchStore, { flows: 1_000_000, types: 3, runs: 30, members: 1_000_000, recompute, log });
     await benchStore.close();
     const exact = rp.firstPass === 10_000 && rp.secondPass === 0 && rp.onSource === 10_000;
     row("Bulk replay of 10,000 DLQ records (ledger + audit), records/s", fmt(rp.replayRate), `${fmt(rp.baselineRate)} (bare producer)`, `${fmt((rp.replayRate / rp.baselineRate) * 100)} %`, "≥ 2,000/s", rp.replayRate >= 2000);
@@ -274,6 +331,12 @@ async function main(): Promise<void> {
 
     row(`Lag sampler tick, ${fmt(sm.groups)} groups / ${fmt(sm.partitions)} group-partitions, CPU share of one core at 10 s`, `${fmt(sm.share * 100, 1)} % (${fmt(sm.tickMs)} ms a tick)`, `${fmt(sm.baseShare * 100, 1)} % (the admin calls alone)`, `${(sm.tickMs / sm.baseMs).toFixed(1)}×`, "< 15 %", sm.share < 0.15);
     row("GET /api/lag?group= over 7 days, 6 partitions (server)", `${fmt(lc.p50, 1)} ms (p99 ${fmt(lc.p99, 1)}) over ${fmt(lc.rows)} samples`, `${fmt(lc.baselineP50, 1)} ms (1 hour of history)`, `${(lc.p50 / lc.baselineP50).toFixed(1)}×`, "< 200 ms", lc.p99 < 200);
+
+    for (const r of topicsBenchRows(tb, "PostgreSQL")) row(...r);
+    const recomputeMs = fm.recomputeP50Ms ?? NaN;
+    row("GET /api/flowmap over 24 h, 3 flow types × 12 steps, 1,000,000 flows a day (server)", `p99 ${fmt(fm.p99Ms, 1)} ms (p50 ${fmt(fm.p50Ms, 1)}) over ${fmt(fm.rows)} aggregate rows`,
+      `full recomputation from events: ${fmt(recomputeMs)} ms for the ${fmt(TOTAL)} events of this run`, `${fmt(recomputeMs / fm.p50Ms)}× faster (p50)`, "p99 < 300 ms", fm.p99Ms < 300);
+    if (fm.listP99Ms) row("GET /api/flowmap/flows, 1,000,000 flows of a type (server)", `p99 ${fmt(fm.listP99Ms.stop, 1)} ms (a stop's flows), ${fmt(fm.listP99Ms.transition, 1)} ms (a transition's)`, `the map over 1 h: p50 ${fmt(fm.hourP50Ms, 1)} ms`, "", "", null);
 
     log("browser: flow page time to a clickable timeline, and first-load JS");
     // No users file: open mode on purpose; the pages are what is measured here.

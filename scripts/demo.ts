@@ -10,6 +10,9 @@ import { buildIsStale, portOpen, runBuild, startWebServer, type WebServer } from
 import { pickSamples, SAMPLE_LABELS, useBasicAuth, waitForFirstFlow, waitForHealth } from "./lib/demo-ready";
 import { ensureDemoOperator } from "./lib/demo-user";
 import { SAGA_TOPICS, startSagaSimulator, type SagaSimulator } from "./lib/saga-simulator";
+import { registerPaymentSchema } from "./lib/saga-avro";
+import { freePort } from "./lib/kafka-broker";
+import { startRegistry, type SchemaRegistry } from "./lib/schema-registry";
 
 const ROOT = resolve(__dirname, "..");
 const log = (line: string) => console.log(`[demo] ${line}`);
@@ -30,6 +33,7 @@ let broker: KafkaBroker | null = null;
 let build: ChildProcess | null = null;
 let web: WebServer | null = null;
 let simulator: SagaSimulator | null = null;
+let registry: SchemaRegistry | null = null;
 
 function timeout(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -43,11 +47,12 @@ async function shutdown(code: number, why?: string): Promise<void> {
   if (build && build.exitCode === null) build.kill("SIGTERM");
   // main() notices `stopping` after its current step; whatever that step started is then known.
   await Promise.race([mainDone, timeout(70_000)]);
-  if (simulator || web || broker) {
+  if (simulator || web || broker || registry) {
     log("stopping …");
     if (simulator) await Promise.race([simulator.stop(), timeout(15_000)]);
     if (web) await web.stop();
     if (broker) await broker.stop();
+    if (registry) await registry.stop();
     log("stopped");
   }
   process.exit(code);
@@ -133,6 +138,11 @@ async function main(): Promise<void> {
   }
   if (stopping) return;
 
+  // The demo's own Schema Registry (unless SCHEMA_REGISTRY_URL names one): its port is chosen now so
+  // the web server knows the URL from the start; it is built and started in the background.
+  const ownRegistryPort = process.env.SCHEMA_REGISTRY_URL ? null : await freePort();
+  const registryUrl = process.env.SCHEMA_REGISTRY_URL || `http://127.0.0.1:${ownRegistryPort}/apis/ccompat/v7`;
+
   const operator = await ensureDemoOperator(dataDir);
   useBasicAuth(operator.name, operator.password);
   const webLog = join(dataDir, "web.log");
@@ -147,6 +157,7 @@ async function main(): Promise<void> {
       FLOWTAP_TAP: process.env.FLOWTAP_TAP || "on",
       FLOWTAP_TOPIC_REFRESH_S: process.env.FLOWTAP_TOPIC_REFRESH_S || "5",
       FLOWTAP_STUCK_AFTER_S: process.env.FLOWTAP_STUCK_AFTER_S || "60",
+      SCHEMA_REGISTRY_URL: registryUrl,
     },
   });
   const server = web;
@@ -160,6 +171,7 @@ async function main(): Promise<void> {
   });
   log(`traffic: ${ordersPerSecond} orders/s; consumer groups payment-service, inventory-service, notification-service (slow: 1 record/s)`);
   if (historyMinutes > 0) log(`history: ${historyMinutes} min of back-dated orders, so the flow map has a baseline (DEMO_HISTORY_MINUTES)`);
+  void switchPaymentsToAvro(simulator, ownRegistryPort, registryUrl, dataDir);
   if (Number.isFinite(faultAfterS)) log(`fault: inventory-service degrades ${faultAfterS} s after start; watch ${base}/map (DEMO_FAULT_AFTER_S, "off" for none)`);
   if (stopping) return;
 
@@ -187,6 +199,29 @@ async function main(): Promise<void> {
     log("  (some kinds of flow are not indexed yet: browse the list on the home page)");
   }
   log("Ctrl-C stops everything.");
+}
+
+/**
+ * Starts the demo's registry (first run: a one-time build of a minute or more, cached in
+ * ~/.cache/flowtap), registers the payment schema, and switches payment-service to Avro. Flows
+ * show from the first second regardless: payments are JSON until then.
+ */
+async function switchPaymentsToAvro(sim: SagaSimulator, ownPort: number | null, url: string, dataDir: string): Promise<void> {
+  try {
+    if (ownPort !== null) {
+      log("schema registry: starting Apicurio (the first run builds it once, 1–3 min); payment-service writes JSON until it is up");
+      // Schemas persist beside the index, so records indexed by an earlier run keep their schema ids.
+      const started = await startRegistry({ port: ownPort, dataDir: join(dataDir, "registry"), logFile: join(dataDir, "registry.log"), log: () => {} });
+      // A Ctrl-C during the start has passed shutdown's look at `registry` already.
+      if (stopping) return void (await started.stop());
+      registry = started;
+    }
+    const ids = await registerPaymentSchema(url);
+    sim.usePaymentSchema(ids);
+    log(`schema registry: ${url} up; payment-service now writes Avro (schema ids ${[...ids].map(([t, id]) => `${t} ${id}`).join(", ")})`);
+  } catch (err) {
+    if (!stopping) log(`schema registry: ${err instanceof Error ? err.message : String(err)}; payment-service keeps writing JSON`);
+  }
 }
 
 process.on("SIGINT", () => void shutdown(0));

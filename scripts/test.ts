@@ -1,5 +1,6 @@
 // `npm test`: the whole suite. Starts what the tests need — a real Kafka broker (KRaft,
-// from the Maven Central jars) and a throwaway PostgreSQL server, both on free ports — runs
+// from the Maven Central jars), a throwaway PostgreSQL server and a Schema Registry (Apicurio,
+// SCHEMA_REGISTRY_URL), all on free ports — runs
 // unit, architecture, integration and end-to-end tests with node's test runner, and stops
 // everything. `npm test -- unit` (or integration, e2e, architecture) runs one layer;
 // more words filter test files by name.
@@ -9,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startKafka } from "./lib/kafka-broker";
 import { startPostgres } from "./lib/postgres-server";
+import { ensureSerdeProducerBuilt, startRegistry } from "./lib/schema-registry";
 
 const LAYERS = ["unit", "architecture", "integration", "e2e"] as const;
 type Layer = (typeof LAYERS)[number];
@@ -71,6 +73,13 @@ async function main(): Promise<void> {
       log(`Kafka on ${kafka.brokers}`);
       env.FLOWTAP_TEST_DATABASE_URL = pg.url;
       env.FLOWTAP_TEST_KAFKA_BROKERS = kafka.brokers;
+      // A real Schema Registry (Apicurio, Confluent's API), built from Maven Central on the first run;
+      // a failed build fails the run. The Java serializer the registry tests use is built here too.
+      const registry = await startRegistry({ logFile: join(work, "registry.log"), log });
+      cleanups.push(() => registry.stop());
+      log(`Schema Registry on ${registry.url}`);
+      env.SCHEMA_REGISTRY_URL = registry.url;
+      await ensureSerdeProducerBuilt(log);
     }
     for (const p of plan) {
       console.log(`\n=== ${p.layer} (${p.files.length} file${p.files.length === 1 ? "" : "s"}) ===`);

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { defaultExtractConfig, parseFieldRules } from "./extract";
 import type { ExtractConfig } from "./extract/types";
 import { parseAllowedHosts } from "./auth/hosts";
+import { FLOWMAP_MAX_EVENTS, parseFlowTypes, type FlowmapOptions } from "./flowmap/options";
 
 export class ConfigError extends Error {}
 
@@ -58,6 +59,15 @@ const envSchema = z.object({
   FLOWTAP_LAG_TOPICS_INCLUDE: regex("FLOWTAP_LAG_TOPICS_INCLUDE").default(/.*/),
   FLOWTAP_LAG_TOPICS_EXCLUDE: regex("FLOWTAP_LAG_TOPICS_EXCLUDE").default(/^_/),
   FLOWTAP_CORRELATION_RULES: z.string().default(""),
+  FLOWTAP_FLOWMAP: onOff.default("on"),
+  FLOWTAP_FLOW_TYPES: z.string().transform((s, ctx) => {
+    try {
+      return parseFlowTypes(s);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+      return z.NEVER;
+    }
+  }).default([]),
   FLOWTAP_DLQ_PATTERN: regex("FLOWTAP_DLQ_PATTERN").optional(),
   FLOWTAP_VALUE_CAP_BYTES: intIn(1024, 16 * 1024 * 1024).default(65536),
   FLOWTAP_USERS_FILE: z.string().min(1).optional(),
@@ -78,7 +88,31 @@ const envSchema = z.object({
   FLOWTAP_REPLAY_TARGETS: regex("FLOWTAP_REPLAY_TARGETS").optional(),
   FLOWTAP_SECURE_COOKIES: onOff.default("off"),
   PORT: intIn(1, 65535).default(3000),
+  SCHEMA_REGISTRY_URL: z
+    .string()
+    .transform((s) => s.split(",").map((u) => u.trim()).filter(Boolean))
+    .refine((list) => list.length > 0 && list.every((u) => /^https?:\/\/[^\s,]+$/.test(u) && URL.canParse(u)), {
+      message: "SCHEMA_REGISTRY_URL must be http(s)://host[:port][/path][,…]",
+    })
+    .optional(),
+  SCHEMA_REGISTRY_USERNAME: z.string().min(1).optional(),
+  SCHEMA_REGISTRY_PASSWORD: z.string().min(1).optional(),
+  // Per registry request; with several URLs, each is tried within the batch's wait below.
+  SCHEMA_REGISTRY_TIMEOUT_MS: intIn(100, 60_000).default(1500),
+  // The longest one tap batch waits for schemas before indexing the rest as binary.
+  FLOWTAP_DECODE_WAIT_MS: intIn(100, 60_000).default(2000),
+  // How long a failed schema (unknown ID, registry away) and a failed registry URL are left alone.
+  FLOWTAP_DECODE_RETRY_S: intIn(1, 3600).default(30),
 });
+
+export interface SchemaRegistryConfig {
+  urls: string[];
+  username: string | null;
+  password: string | null;
+  timeoutMs: number;
+  waitMs: number;
+  retryAfterMs: number;
+}
 
 export interface Config {
   kafka: {
@@ -108,6 +142,8 @@ export interface Config {
   lagTopicsInclude: RegExp;
   lagTopicsExclude: RegExp;
   extract: ExtractConfig;
+  /** The flow map the tap maintains: FLOWTAP_FLOWMAP, FLOWTAP_FLOW_TYPES. */
+  flowmap: FlowmapOptions;
   usersFile: string;
   /** FLOWTAP_AUTH=off: reads need no sign-in (replay still needs an operator). */
   authOpen: boolean;
@@ -122,6 +158,8 @@ export interface Config {
   /** Mark the session cookie Secure (behind HTTPS). */
   secureCookies: boolean;
   port: number;
+  /** SCHEMA_REGISTRY_URL and friends; null: no decoding of wire-format records at all. */
+  schemaRegistry: SchemaRegistryConfig | null;
 }
 
 /** Parses an environment; throws ConfigError with one line naming the first bad variable. */
@@ -140,6 +178,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     if (!e.KAFKA_SASL_USERNAME) throw new ConfigError("Invalid configuration: KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM");
     if (!e.KAFKA_SASL_PASSWORD) throw new ConfigError("Invalid configuration: KAFKA_SASL_PASSWORD is required with KAFKA_SASL_MECHANISM");
     sasl = { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD };
+  }
+  if ((e.SCHEMA_REGISTRY_USERNAME === undefined) !== (e.SCHEMA_REGISTRY_PASSWORD === undefined)) {
+    throw new ConfigError("Invalid configuration: SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD go together");
+  }
+  if (e.SCHEMA_REGISTRY_USERNAME !== undefined && e.SCHEMA_REGISTRY_URL === undefined) {
+    throw new ConfigError("Invalid configuration: SCHEMA_REGISTRY_USERNAME is set but SCHEMA_REGISTRY_URL is not");
   }
   const extract = defaultExtractConfig();
   try {
@@ -175,6 +219,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     lagTopicsInclude: e.FLOWTAP_LAG_TOPICS_INCLUDE,
     lagTopicsExclude: e.FLOWTAP_LAG_TOPICS_EXCLUDE,
     extract,
+    flowmap: { enabled: e.FLOWTAP_FLOWMAP === "on", flowTypes: e.FLOWTAP_FLOW_TYPES, maxEvents: FLOWMAP_MAX_EVENTS },
     usersFile: e.FLOWTAP_USERS_FILE ?? join(e.FLOWTAP_DATA_DIR, "users.json"),
     authOpen: e.FLOWTAP_AUTH === "off",
     tokensFile: e.FLOWTAP_TOKENS_FILE ?? join(dirname(e.FLOWTAP_USERS_FILE ?? join(e.FLOWTAP_DATA_DIR, "users.json")), "tokens.json"),
@@ -184,6 +229,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     replayTargets: e.FLOWTAP_REPLAY_TARGETS ?? null,
     secureCookies: e.FLOWTAP_SECURE_COOKIES === "on",
     port: e.PORT,
+    schemaRegistry: e.SCHEMA_REGISTRY_URL
+      ? {
+          urls: e.SCHEMA_REGISTRY_URL,
+          username: e.SCHEMA_REGISTRY_USERNAME ?? null,
+          password: e.SCHEMA_REGISTRY_PASSWORD ?? null,
+          timeoutMs: e.SCHEMA_REGISTRY_TIMEOUT_MS,
+          waitMs: e.FLOWTAP_DECODE_WAIT_MS,
+          retryAfterMs: e.FLOWTAP_DECODE_RETRY_S * 1000,
+        }
+      : null,
   };
 }
 

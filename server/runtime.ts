@@ -1,10 +1,14 @@
 import "server-only";
-// The process-wide parts: configuration, the store, the Kafka probe, the tap. Kept on
+// The process-wide parts: configuration, the store, the Kafka probe, the tap, and with a Schema
+// Registry configured the read side's decoder and the registry probe (read-side.ts). Kept on
 // globalThis because Next.js bundles instrumentation and route handlers separately and
 // each bundle would otherwise open its own store (PGlite allows one opener per folder).
 import { getConfig, type Config } from "./config";
 import { openStore, type Store } from "./db/client";
+import type { DecodeOnRead } from "./decode/decode-on-read";
+import type { RegistryProbe } from "./health/registry-probe";
 import { createKafkaProbe } from "./kafka/health";
+import { createReadSide } from "./read-side";
 import { startWorkers, type Workers } from "./workers";
 
 export interface Runtime {
@@ -12,6 +16,10 @@ export interface Runtime {
   store: Promise<Store>;
   kafka: ReturnType<typeof createKafkaProbe>;
   workers: Workers | null;
+  /** Decodes again, for an answer, records indexed as binary while their schema was not to be had; identity without a registry. */
+  decodeOnRead: DecodeOnRead;
+  /** Null without SCHEMA_REGISTRY_URL. */
+  registry: RegistryProbe | null;
 }
 
 const KEY = Symbol.for("flowtap.runtime");
@@ -30,7 +38,7 @@ export function getRuntime(): Runtime {
     store.catch(() => {
       if (g[KEY]?.store === store) g[KEY].store = openStore(storeOptions(config));
     });
-    g[KEY] = { config, store, kafka: createKafkaProbe(config.kafka), workers: null };
+    g[KEY] = { config, store, kafka: createKafkaProbe(config.kafka), workers: null, ...createReadSide(config) };
   }
   return g[KEY];
 }

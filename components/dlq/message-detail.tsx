@@ -6,7 +6,7 @@ import type { ReactNode } from "react";
 import type { DeadLetterMessage } from "@/server/dlq/dead-letter-json";
 import { errorText, flowUrl } from "../api";
 import { CopyButton } from "../copy-button";
-import { eventLabel } from "../flow/analyze-flow";
+import { eventLabel } from "@/server/analysis/flow-analysis";
 import { keyText } from "../flow/bytes";
 import { HeadersTable } from "../flow/event-detail-parts";
 import { PayloadView } from "../flow/payload-view";

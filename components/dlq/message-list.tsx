@@ -4,7 +4,7 @@
 import Link from "next/link";
 import type { DeadLetterMessage } from "@/server/dlq/dead-letter-json";
 import { flowUrl } from "../api";
-import { eventKey } from "../flow/analyze-flow";
+import { eventKey } from "@/server/analysis/flow-analysis";
 import { keyText } from "../flow/bytes";
 import { Ago } from "../time";
 import { formatLocal } from "../time-format";

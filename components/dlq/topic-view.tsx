@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useMemo, type ReactNode } from "react";
 import type { DeadLetterMessage } from "@/server/dlq/dead-letter-json";
 import { ApiError, errorText } from "../api";
-import { eventKey } from "../flow/analyze-flow";
+import { eventKey } from "@/server/analysis/flow-analysis";
 import { isTyping } from "../search-box";
 import { useUrlParams } from "../use-url-params";
 import { FilterBar } from "./filter-bar";

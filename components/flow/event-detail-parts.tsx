@@ -1,7 +1,7 @@
 "use client";
 import type { DeadLetterJson, EventJson } from "@/server/flows/event-json";
 import { CopyButton } from "../copy-button";
-import type { AnalyzedEvent } from "./analyze-flow";
+import type { AnalyzedEvent } from "@/server/analysis/flow-analysis";
 import s from "./event-detail.module.css";
 
 /** Where a dead letter came from and why it failed; a link to the original when it is in the flow. */

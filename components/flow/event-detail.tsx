@@ -3,7 +3,7 @@
 import type { ReactNode } from "react";
 import { CopyButton } from "../copy-button";
 import { formatLocal, formatUtc } from "../time-format";
-import { eventLabel, explainMarks, type AnalyzedEvent, type FlowAnalysis } from "./analyze-flow";
+import { eventLabel, explainMarks, type AnalyzedEvent, type FlowAnalysis } from "@/server/analysis/flow-analysis";
 import { keyText } from "./bytes";
 import { DeadLetter, HeadersTable } from "./event-detail-parts";
 import { PayloadView } from "./payload-view";

@@ -2,7 +2,8 @@
 // The same events as the timeline, as rows: for scanning offsets and keys, or copying them.
 import { formatLocalClock } from "../time-format";
 import { VirtualList } from "../virtual-list";
-import { eventLabel, explainMarks, gapLabel, type FlowAnalysis, type LaneMode } from "./analyze-flow";
+import { eventLabel, explainMarks, type FlowAnalysis, type LaneMode } from "@/server/analysis/flow-analysis";
+import { gapLabel } from "./flow-display";
 import { keyText } from "./bytes";
 import s from "./events-table.module.css";
 

@@ -7,7 +7,7 @@ import { FlowMarks } from "../home/flow-list";
 import { SearchBox } from "../search-box";
 import { AgoAndAt } from "../time";
 import { formatDuration } from "../time-format";
-import type { FlowAnalysis, LaneMode } from "./analyze-flow";
+import type { FlowAnalysis, LaneMode } from "@/server/analysis/flow-analysis";
 import s from "./flow.module.css";
 import { LIVE_POLL_MS } from "./use-flow";
 

@@ -6,7 +6,8 @@ import { ApiError, errorText } from "../api";
 import { isTyping } from "../search-box";
 import { useNow } from "../use-now";
 import { useUrlParams } from "../use-url-params";
-import { analyzeFlow, type FlowAnalysis, type LaneMode } from "./analyze-flow";
+import { analyzeFlow, type FlowAnalysis, type LaneMode } from "@/server/analysis/flow-analysis";
+import { AgainstType } from "./against-type";
 import { EventDetail } from "./event-detail";
 import { EventsTable } from "./events-table";
 import { FlowHeader, type FlowViewMode } from "./flow-header";
@@ -100,6 +101,7 @@ export function FlowView({ correlationId }: { correlationId: string }) {
           Refreshing failed ({errorText(flow.error)}); showing the events loaded before.
         </p>
       )}
+      <AgainstType correlationId={correlationId} live={live} />
       <div className={s.body}>
         <section className={s.main} aria-label="Events">
           {view === "table" ? (

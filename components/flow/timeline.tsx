@@ -5,7 +5,8 @@
 import { useEffect, useMemo } from "react";
 import { formatLocalClock } from "../time-format";
 import { revealRange, useScrollWindow } from "../use-scroll-window";
-import { eventLabel, explainMarks, firstRowAtOrAfter, gapLabel, ROW_HEIGHT, type AnalyzedEvent, type FlowAnalysis } from "./analyze-flow";
+import { eventLabel, explainMarks, ROW_HEIGHT, type AnalyzedEvent, type FlowAnalysis } from "@/server/analysis/flow-analysis";
+import { firstRowAtOrAfter, gapLabel } from "./flow-display";
 import s from "./timeline.module.css";
 
 const GUTTER = 168;

@@ -5,7 +5,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { SearchResult } from "@/server/flows/search-index";
 import { getFlow, searchIndex, type FlowDetail } from "../api";
-import { eventKey, isLive } from "./analyze-flow";
+import { eventKey, isLive } from "@/server/analysis/flow-analysis";
 
 export const LIVE_POLL_MS = 3_000;
 export const NOT_FOUND_POLL_MS = 5_000;

@@ -8,6 +8,7 @@ import {
   type Outcome, type ProducedAt, type SagaMessage,
 } from "./saga-events";
 import type { Rand } from "./saga-wire";
+import { encodePayment } from "./saga-avro";
 
 export { SAGA_TOPICS } from "./saga-events";
 export type { Outcome } from "./saga-events";
@@ -45,6 +46,8 @@ export interface SagaSimulator {
   sampleIds(): SampleIds;
   /** When the fault switched on, or null while it has not. */
   faultSince(): Date | null;
+  /** From now on payment-service writes Avro in wire format with these schema ids (topic → id). */
+  usePaymentSchema(ids: Map<string, number>): void;
 }
 
 const SAMPLES_KEPT = 5;
@@ -110,11 +113,27 @@ export async function startSagaSimulator(opts: SimulatorOptions): Promise<SagaSi
   };
   let lastErrorAt = 0;
 
+  let paymentSchema: Map<string, number> | null = null;
+  /** The bytes a service puts on the wire: Avro for payment events once the registry knows the schema. */
+  const wire = (msg: SagaMessage): { value: string | Buffer; headers: SagaMessage["headers"] } => {
+    const id = paymentSchema?.get(msg.topic);
+    if (id === undefined) return msg;
+    let json: unknown;
+    try {
+      json = JSON.parse(msg.value);
+    } catch {
+      return msg;
+    }
+    const bytes = json !== null && typeof json === "object" ? encodePayment(id, json as Record<string, unknown>) : null;
+    return bytes ? { value: bytes, headers: { ...msg.headers, "content-type": "application/avro" } } : msg;
+  };
+
   const send = async (msg: SagaMessage): Promise<ProducedAt> => {
+    const { value, headers } = wire(msg);
     const [meta] = await producer.send({
       topic: msg.topic,
       acks: -1,
-      messages: [{ key: msg.key, value: msg.value, headers: msg.headers, timestamp: msg.timestamp }],
+      messages: [{ key: msg.key, value, headers, timestamp: msg.timestamp }],
     });
     const offset = meta?.baseOffset ?? meta?.offset;
     if (!meta || offset === undefined) throw new Error(`no produce result for ${msg.topic}`);
@@ -199,6 +218,9 @@ export async function startSagaSimulator(opts: SimulatorOptions): Promise<SagaSi
       "inventory-timeout": [...samples["inventory-timeout"]],
     }),
     faultSince: () => faultSince,
+    usePaymentSchema: (ids) => {
+      paymentSchema = ids;
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;

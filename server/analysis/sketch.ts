@@ -21,7 +21,7 @@ export function bucketOf(ms: number): number {
 export function bucketValueMs(bucket: number): number {
   if (bucket <= 0) return 0;
   if (bucket === 1) return 0.5;
-  return Math.round(GROWTH ** (bucket - 1.5));
+  return Math.round(GROWTH ** (bucket - 0.5));
 }
 
 /** bucket → count; counts may be any non-negative numbers. */

@@ -12,8 +12,8 @@ import { asObject, type JsonObject } from "./json-path";
 import { capChars, sanitizeText } from "./sanitize";
 import { recordTimestamp } from "./time";
 import { findTrace } from "./trace";
-import type { ExtractConfig, ExtractedRecord, RawRecord } from "./types";
-import { decodeValue } from "./value";
+import type { DecodedRecord, ExtractConfig, ExtractedRecord, RawRecord, RecordEncoding, SchemaDecoded } from "./types";
+import { binaryValue, decodeValue, schemaValue, type ValueView } from "./value";
 
 export { defaultExtractConfig, parseFieldRules } from "./config";
 export { sanitizeText } from "./sanitize";
@@ -36,16 +36,48 @@ function keyOf(key: Uint8Array | null, idMaxChars: number): { key: string | null
   return { key: toBase64(bytes), keyBinary: true };
 }
 
-export function extractRecord(raw: RawRecord, config: ExtractConfig): ExtractedRecord {
+/** A decoded key as an identifier: a string as is, anything else as its JSON text. */
+function decodedKey(d: SchemaDecoded | undefined, raw: Uint8Array | null, idMaxChars: number): { key: string | null; keyBinary: boolean } {
+  if (d === undefined || !d.ok) return keyOf(raw, idMaxChars);
+  const text = typeof d.value === "string" ? d.value : (JSON.stringify(d.value) ?? "null");
+  return { key: capChars(sanitizeText(text), idMaxChars), keyBinary: false };
+}
+
+/** The value as shown: decoded by its schema, or binary when a wire-format value could not be decoded. */
+function valueView(raw: Uint8Array | null, d: SchemaDecoded | undefined, config: ExtractConfig): ValueView {
+  if (raw === null || d === undefined) return decodeValue(raw, config);
+  return d.ok ? schemaValue(d.value, raw.length, config) : binaryValue(raw, config);
+}
+
+function encodingOf(decoded: DecodedRecord | undefined): RecordEncoding | null {
+  const value = decoded?.value?.encoding ?? null;
+  const key = decoded?.key?.encoding ?? null;
+  if (value === null && key === null) return null;
+  return key === null ? { ...value } : { ...value, key };
+}
+
+function decodeErrorOf(decoded: DecodedRecord | undefined): string | null {
+  const errors: string[] = [];
+  if (decoded?.value?.ok === false) errors.push(decoded.value.error);
+  if (decoded?.key?.ok === false) errors.push(`key: ${decoded.key.error}`);
+  return errors.length > 0 ? sanitizeText(errors.join("; ")) : null;
+}
+
+/**
+ * `decoded` carries what the decode stage (server/decode) made of Schema Registry wire-format
+ * values and keys; without it, or for a side it does not mention, bytes are read as JSON, text
+ * or binary. Decoded values go through the same identifier lookups as JSON payloads.
+ */
+export function extractRecord(raw: RawRecord, config: ExtractConfig, decoded?: DecodedRecord): ExtractedRecord {
   const headers = indexHeaders(raw.headers, config.valueCapBytes);
   // What had to change for the index to hold the record; empty for nearly every record.
   const anomalies: string[] = [];
   const ts = recordTimestamp(raw.timestamp);
   if (ts.anomaly !== null) anomalies.push(ts.anomaly);
   if (headers.cut !== null) anomalies.push(headers.cut);
-  const decoded = decodeValue(raw.value, config);
-  const root = asObject(decoded.parsed);
-  const ctx: LookupContext = { headers, value: decoded.parsed, root, cloudEvent: isStructuredCloudEvent(headers, root) };
+  const view = valueView(raw.value, decoded?.value, config);
+  const root = asObject(view.parsed);
+  const ctx: LookupContext = { headers, value: view.parsed, root, cloudEvent: isStructuredCloudEvent(headers, root) };
   const id = (s: string | null): string | null => (s === null ? null : sanitizeText(capChars(s, config.idMaxChars)));
 
   const topic = sanitizeText(raw.topic);
@@ -58,7 +90,7 @@ export function extractRecord(raw: RawRecord, config: ExtractConfig): ExtractedR
     partition: raw.partition,
     offset: sanitizeText(raw.offset),
     timestamp: ts.iso,
-    ...keyOf(raw.key, config.idMaxChars),
+    ...decodedKey(decoded?.key, raw.key, config.idMaxChars),
     correlationId: correlationId ?? traceId,
     correlationFromTrace: correlationId === null && traceId !== null,
     traceId,
@@ -68,13 +100,15 @@ export function extractRecord(raw: RawRecord, config: ExtractConfig): ExtractedR
     eventVersion: id(findEventVersion(ctx)),
     service: id(findService(ctx, config.serviceRules, topic)),
     headers: headers.display,
-    valueKind: decoded.kind,
-    valueJson: decoded.json,
-    valueTruncated: decoded.truncated,
-    size: decoded.size,
-    tombstone: decoded.tombstone,
+    valueKind: view.kind,
+    valueJson: view.json,
+    valueTruncated: view.truncated,
+    size: view.size,
+    tombstone: view.tombstone,
     isDlq: dlq !== null,
     dlq,
     anomalies,
+    encoding: encodingOf(decoded),
+    decodeError: decodeErrorOf(decoded),
   };
 }

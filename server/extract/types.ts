@@ -63,6 +63,40 @@ export interface ExtractConfig {
 
 export type ValueKind = "json" | "text" | "binary" | "null";
 
+export type SchemaFormat = "avro" | "protobuf" | "json-schema";
+
+/** How one side (value or key) of a record was written by a Schema Registry serializer. */
+export interface SchemaEncoding {
+  format: SchemaFormat;
+  /** The registry's schema ID (Confluent ID; Apicurio contentId or globalId, see idKind). */
+  schemaId?: number;
+  /** Confluent's schema GUID, when the ID travelled in a `__value_schema_id` header as one. */
+  schemaGuid?: string;
+  /** Where the ID came from when not the usual 5-byte prefix: a header, or an Apicurio header's id kind. */
+  idSource?: "header" | "apicurio-content-id" | "apicurio-global-id";
+  subject?: string;
+  version?: number;
+  /** Protobuf only: the fully qualified message type the message indexes selected. */
+  messageType?: string;
+}
+
+/** What the events.encoding column holds: the value's encoding (when it is wire format) plus `key`. */
+export type RecordEncoding = Partial<SchemaEncoding> & { key?: SchemaEncoding };
+
+/**
+ * One side of a record as the decode stage (server/decode) left it: decoded to a JSON-compatible
+ * value, or why not. `encoding` is null when not even the schema's format could be learned.
+ */
+export type SchemaDecoded =
+  | { ok: true; value: unknown; encoding: SchemaEncoding }
+  | { ok: false; error: string; encoding: SchemaEncoding | null };
+
+/** Decode results for a record; a side is absent when it is not in a registry wire format. */
+export interface DecodedRecord {
+  value?: SchemaDecoded;
+  key?: SchemaDecoded;
+}
+
 /** Everything the index stores about one record. All strings are safe for PostgreSQL text/jsonb (no NUL, no lone surrogates). */
 export interface ExtractedRecord {
   topic: string;
@@ -100,4 +134,8 @@ export interface ExtractedRecord {
   dlq: DeadLetterOrigin | null;
   /** What was changed so the index can hold the record (clamped timestamp, dropped number, cut headers); usually empty. */
   anomalies: string[];
+  /** Schema Registry wire format of the value and/or key; null for plain records. */
+  encoding: RecordEncoding | null;
+  /** Why a wire-format value (or key) could not be decoded; the value is then stored as binary. */
+  decodeError: string | null;
 }

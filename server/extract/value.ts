@@ -1,8 +1,8 @@
 import { toBase64, utf8Prefix, utf8Text } from "./bytes";
-import { sanitizeJson } from "./sanitize";
+import { capUtf8, sanitizeJson } from "./sanitize";
 import type { ExtractConfig, ValueKind } from "./types";
 
-export interface DecodedValue {
+export interface ValueView {
   kind: ValueKind;
   truncated: boolean;
   size: number;
@@ -19,7 +19,7 @@ export interface DecodedValue {
 
 type ValueLimits = Pick<ExtractConfig, "valueCapBytes" | "maxJsonDepth">;
 
-export function decodeValue(bytes: Uint8Array | null, limits: ValueLimits): DecodedValue {
+export function decodeValue(bytes: Uint8Array | null, limits: ValueLimits): ValueView {
   if (bytes === null) {
     return { kind: "null", truncated: false, size: 0, tombstone: true, parsed: undefined, json: "null" };
   }
@@ -27,10 +27,7 @@ export function decodeValue(bytes: Uint8Array | null, limits: ValueLimits): Deco
   const cap = Math.max(0, limits.valueCapBytes);
   const truncated = size > cap;
   const text = utf8Text(bytes);
-  if (text === null) {
-    const shown = truncated ? bytes.subarray(0, cap) : bytes;
-    return { kind: "binary", truncated, size, tombstone: false, parsed: undefined, json: JSON.stringify({ base64: toBase64(shown) }) };
-  }
+  if (text === null) return binaryValue(bytes, limits);
   const json = parseJson(text, limits.maxJsonDepth);
   const base = { truncated, size, tombstone: false } as const;
   // Text from valid UTF-8 without NUL is already PostgreSQL-safe; only JSON escapes can add NUL or lone surrogates.
@@ -44,6 +41,28 @@ export function decodeValue(bytes: Uint8Array | null, limits: ValueLimits): Deco
     return { ...base, kind: "json", parsed: clean, json: JSON.stringify(clean) };
   }
   return { ...base, kind: "json", parsed: json.value, json: text };
+}
+
+/** The value as { base64 }, capped: for bytes that are not text, and for wire-format values that could not be decoded. */
+export function binaryValue(bytes: Uint8Array, limits: ValueLimits): ValueView {
+  const cap = Math.max(0, limits.valueCapBytes);
+  const truncated = bytes.length > cap;
+  const shown = truncated ? bytes.subarray(0, cap) : bytes;
+  return { kind: "binary", truncated, size: bytes.length, tombstone: false, parsed: undefined, json: JSON.stringify({ base64: toBase64(shown) }) };
+}
+
+/**
+ * A value the decode stage turned into JSON (Avro, Protobuf, JSON Schema; already sanitized
+ * there). Shown like a JSON payload: its JSON text, or past the cap a prefix of that text as a
+ * string, with the full value still used for identifier lookups.
+ */
+export function schemaValue(value: unknown, size: number, limits: ValueLimits): ValueView {
+  const text = JSON.stringify(value) ?? "null";
+  const cap = Math.max(0, limits.valueCapBytes);
+  const shown = capUtf8(text, cap);
+  const truncated = shown.length < text.length;
+  const json = truncated ? JSON.stringify(shown) : text;
+  return { kind: "json", truncated, size, tombstone: false, parsed: value, json };
 }
 
 /** Characters a JSON text can start with; anything else is not worth a parse attempt. */

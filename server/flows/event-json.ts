@@ -2,6 +2,7 @@ import "server-only";
 // The API's Event shape, built from an events row selected with EVENT_COLUMNS.
 import { sql } from "drizzle-orm";
 import { isoTs } from "../db/sql";
+import type { RecordEncoding, SchemaEncoding } from "../extract/types";
 
 export interface DeadLetterJson {
   family: string | null;
@@ -38,6 +39,14 @@ export interface EventJson {
   dlq: DeadLetterJson | null;
   /** What was changed so the index could hold the record (clamped time, cut headers, …); null when stored as read. */
   anomalies: string[] | null;
+  /** How the value was written by a Schema Registry serializer (format, schema ID, subject, version); null for plain records and when not even the format could be learned. */
+  encoding: SchemaEncoding | null;
+  /** The same for the key. */
+  keyEncoding: SchemaEncoding | null;
+  /** Why a wire-format value (or key, "key: …") could not be decoded; the value is then binary. */
+  decodeError: string | null;
+  /** Set when the index holds the value as binary and this answer decoded it (server/decode/decode-on-read.ts). */
+  decodedOnRead?: true;
 }
 
 export const EVENT_COLUMNS = sql`
@@ -45,7 +54,7 @@ export const EVENT_COLUMNS = sql`
   correlation_from_trace, event_id, event_type, event_version, service, causation_id, trace_id, headers,
   value_kind, value, value_truncated, size, tombstone, is_dlq, dlq_family, dlq_source_topic,
   dlq_source_partition, dlq_source_offset::text AS dlq_source_offset, dlq_error_class, dlq_error_message,
-  dlq_failed_group, dlq_attempts, dlq_stacktrace IS NOT NULL AS has_stacktrace, anomalies`;
+  dlq_failed_group, dlq_attempts, dlq_stacktrace IS NOT NULL AS has_stacktrace, anomalies, encoding, decode_error`;
 
 export type EventRow = {
   topic: string;
@@ -79,7 +88,16 @@ export type EventRow = {
   dlq_attempts: number | null;
   has_stacktrace: boolean;
   anomalies: string[] | null;
+  encoding: RecordEncoding | null;
+  decode_error: string | null;
 };
+
+/** The column keeps the value's encoding at the top and the key's under `key`; the API splits them. */
+function splitEncoding(e: RecordEncoding | null): { encoding: SchemaEncoding | null; keyEncoding: SchemaEncoding | null } {
+  if (e === null || typeof e !== "object") return { encoding: null, keyEncoding: null };
+  const { key, ...value } = e;
+  return { encoding: value.format === undefined ? null : (value as SchemaEncoding), keyEncoding: key ?? null };
+}
 
 export function toEventJson(r: EventRow): EventJson {
   return {
@@ -116,5 +134,7 @@ export function toEventJson(r: EventRow): EventJson {
         }
       : null,
     anomalies: r.anomalies,
+    ...splitEncoding(r.encoding),
+    decodeError: r.decode_error,
   };
 }

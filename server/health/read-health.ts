@@ -1,18 +1,22 @@
 import "server-only";
 // What /api/health answers. `ok` is true only when the index is keeping up: Kafka answers, the
 // store answers, a tap is alive, and no tap is stalled (records waiting, nothing indexed for
-// FLOWTAP_STALL_AFTER_S) or unable to write. Anonymous callers get `ok` and the component
-// states; error texts, counts and topics need sign-in. No text here ever carries a statement,
-// its parameters or a payload (describeStoreError).
+// FLOWTAP_STALL_AFTER_S) or unable to write, and every configured Schema Registry answers
+// (without it wire-format records are indexed as binary, their IDs unfindable). Anonymous callers
+// get `ok` and the component states; error texts, counts, topics and registry URLs need sign-in.
+// No text here ever carries a statement, its parameters or a payload (describeStoreError).
 import { describeStoreError } from "../db/errors";
 import type { Runtime } from "../runtime";
 import { readTapStatus, type TapStatus } from "../tap/tap-status";
+import type { RegistryHealth } from "./registry-probe";
 
 export interface HealthStates {
   ok: boolean;
   kafka: { ok: boolean };
   db: { ok: boolean; kind: string };
   tap: { running: boolean; stalled: boolean; states: string[] };
+  /** Only with SCHEMA_REGISTRY_URL set. */
+  registry?: { ok: boolean };
   /** "off": open mode (FLOWTAP_AUTH=off), shown to everyone so it is never a secret. */
   auth?: "on" | "off";
 }
@@ -22,6 +26,8 @@ export interface HealthDetail {
   kafka: { ok: boolean; brokers?: string[]; error?: string };
   db: { ok: boolean; kind: string; error?: string };
   tap: TapStatus;
+  /** Only with SCHEMA_REGISTRY_URL set: each URL (no credentials), whether it answers, and why not. */
+  registry?: RegistryHealth;
   auth?: "on" | "off";
 }
 
@@ -32,6 +38,7 @@ const NO_TAP: TapStatus = {
 
 export async function readHealth(rt: Runtime): Promise<HealthDetail> {
   const kafkaCheck = rt.kafka.check();
+  const registryCheck = rt.registry?.check();
   const kind = rt.config.databaseUrl ? "postgres" : "pglite";
   let db: HealthDetail["db"];
   let tap = NO_TAP;
@@ -43,8 +50,9 @@ export async function readHealth(rt: Runtime): Promise<HealthDetail> {
   } catch (err) {
     db = { ok: false, kind, error: describeStoreError(err) };
   }
-  const kafka = await kafkaCheck;
-  return { ok: indexKeepsUp(kafka.ok, db.ok, tap), kafka, db, tap, auth: rt.config.authOpen ? "off" : "on" };
+  const [kafka, registry] = await Promise.all([kafkaCheck, registryCheck]);
+  const ok = indexKeepsUp(kafka.ok, db.ok, tap) && (registry?.ok ?? true);
+  return { ok, kafka, db, tap, ...(registry ? { registry } : {}), auth: rt.config.authOpen ? "off" : "on" };
 }
 
 /** The index is keeping up: both ends answer, a tap is alive, and none is stalled or unable to write. */
@@ -59,6 +67,7 @@ export function healthStates(h: HealthDetail): HealthStates {
     kafka: { ok: h.kafka.ok },
     db: { ok: h.db.ok, kind: h.db.kind },
     tap: { running: h.tap.running, stalled: h.tap.stalled, states: h.tap.states },
+    ...(h.registry ? { registry: { ok: h.registry.ok } } : {}),
     ...(h.auth ? { auth: h.auth } : {}),
   };
 }

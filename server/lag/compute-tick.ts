@@ -1,8 +1,9 @@
 // One sampler tick, as pure computation: what the sampler fetched, plus the memory it keeps
 // between ticks (end-offset histories, status windows, last group shapes), in; rows to store
 // and the updated memory out. No I/O, no clock: `now` is given.
+import { firstUnreadKey, nextOffset } from "./first-unread-plan";
 import { groupStatus, partitionStatus, type LagStatus, type WindowSample } from "./status";
-import { appendSample, offsetLag, timeLagSeconds, type EndSample } from "./time-lag";
+import { appendSample, offsetLag, secondsSince, timeLagSeconds, type EndSample } from "./time-lag";
 import { MARKER_REASON, markerAtEnd } from "./tx-marker";
 
 export const WINDOW = 10;
@@ -23,7 +24,19 @@ export interface TickInput {
   groups: FetchedGroup[];
   /** topic → partition → { high, low }; a topic missing here could not be read (deleted, error). */
   ends: Map<string, Map<number, { high: bigint; low: bigint }>>;
+  /**
+   * firstUnreadKey(topic, partition, next offset) → timestamp (ms) of the first unread record, as
+   * indexed (first-unread.ts); missing entries fall back to interpolation.
+   */
+  firstUnread?: ReadonlyMap<string, number>;
 }
+
+/**
+ * Where a partition's seconds behind came from: "record", now − the first unread record's indexed
+ * timestamp (exact, also for a group that does not move); "interpolated", from the end-offset
+ * history (the record is not indexed); "caught-up", nothing to read (or only a transaction marker).
+ */
+export type TimeLagSource = "record" | "interpolated" | "caught-up";
 
 export interface SamplerMemory {
   histories: Map<string, readonly EndSample[]>;
@@ -39,6 +52,8 @@ export interface PartitionRow {
   end: string;
   lag: number | null;
   timeLagSeconds: number | null;
+  /** null when seconds behind is unknown; absent on rows stored before it was recorded. */
+  timeLagSource?: TimeLagSource | null;
   status: LagStatus;
   reason: string;
 }
@@ -110,7 +125,7 @@ function computeGroup(g: FetchedGroup, input: TickInput, memory: SamplerMemory, 
     const ol = marker ? { lag: 0n, reason: MARKER_REASON } : offsetLag(ends.high, committed, ends.low);
     const window = [...previous, { t: input.now, committed, end: ends.high, lag: ol.lag }].slice(-WINDOW);
     const st = partitionStatus({ samples: window, hasMembers }, input.now, WINDOW * intervalMs);
-    const tl = marker ? 0 : timeLagSeconds(memory.histories.get(tp(c.topic, c.partition)) ?? [], committed, input.now, ends.low);
+    const tl = timeLag(input, c.topic, c.partition, committed, ends, marker, memory.histories.get(tp(c.topic, c.partition)) ?? []);
     const reason = ol.reason && st.status === "OK" ? ol.reason : st.reason;
     rows.push({
       groupId: g.groupId,
@@ -119,7 +134,8 @@ function computeGroup(g: FetchedGroup, input: TickInput, memory: SamplerMemory, 
       committed: c.offset,
       end: ends.high.toString(),
       lag: ol.lag === null ? null : Number(ol.lag),
-      timeLagSeconds: tl === null ? null : Math.round(tl),
+      timeLagSeconds: tl.seconds === null ? null : Math.round(tl.seconds),
+      timeLagSource: tl.seconds === null ? null : tl.source,
       status: st.status,
       reason,
     });
@@ -152,6 +168,18 @@ function computeGroup(g: FetchedGroup, input: TickInput, memory: SamplerMemory, 
     status,
     reason,
   });
+}
+
+/** Seconds behind: measured from the first unread record when the index has it, else interpolated. */
+function timeLag(
+  input: TickInput, topic: string, partition: number, committed: bigint | null, ends: { high: bigint; low: bigint }, marker: boolean, history: readonly EndSample[],
+): { seconds: number | null; source: TimeLagSource } {
+  if (marker) return { seconds: 0, source: "caught-up" };
+  const from = nextOffset(committed, ends);
+  const recordTs = from === null ? undefined : input.firstUnread?.get(firstUnreadKey(topic, partition, from));
+  if (recordTs !== undefined) return { seconds: secondsSince(recordTs, input.now), source: "record" };
+  const seconds = timeLagSeconds(history, committed, input.now, ends.low);
+  return { seconds, source: from === null && seconds === 0 ? "caught-up" : "interpolated" };
 }
 
 /** Drops memory of groups, partitions and topics that are gone, so a long-running sampler stays small. */

@@ -2,7 +2,9 @@ import "server-only";
 /**
  * The lag sampler: every FLOWTAP_LAG_INTERVAL_S it lists consumer groups, their members and
  * committed offsets, reads each topic's end offsets once, and stores per-partition samples,
- * the group's state and status, and rebalance/status-change markers.
+ * the group's state and status, and rebalance/status-change markers. Seconds behind come from
+ * the indexed timestamp of each group's first unread record where the index holds it
+ * (first-unread.ts), else from the end-offset history (time-lag.ts).
  *
  * When it runs: beside the tap (web server or `npm run tap`). With several taps, a lease in
  * the store lets one of them sample per tick.
@@ -20,6 +22,8 @@ import { createGroupAdmin, type GroupAdmin } from "../kafka/groups";
 import type { KafkaSettings } from "../kafka/client";
 import { computeTick, emptyMemory, type TickOutput } from "./compute-tick";
 import { fetchTick } from "./fetch-tick";
+import { readFirstUnread } from "./first-unread";
+import { firstUnreadLookups } from "./first-unread-plan";
 import { storeTick } from "./store-tick";
 
 export interface LagSampler {
@@ -56,8 +60,11 @@ export function startLagSampler(config: Config, s: Store, log: (line: string) =>
       admin ??= await makeAdmin(config.kafka);
       const { groups, ends, ids, listed } = await fetchTick(admin, config, known);
       known = ids;
+      // Seconds behind from the index where it holds the first unread record; a failed read costs
+      // only that precision (interpolation), not the tick.
+      const firstUnread = await readFirstUnread(s, firstUnreadLookups(groups, ends)).catch(() => new Map<string, number>());
       const now = Date.now();
-      const out = computeTick({ now, groups, ends }, memory, config.lagIntervalMs);
+      const out = computeTick({ now, groups, ends, firstUnread }, memory, config.lagIntervalMs);
       await storeTick(s, out, new Date(now).toISOString());
       const failed = groups.filter((g) => g.error !== null).map((g) => g.groupId);
       const partial = listed ? (failed.length ? `${failed.length} group(s) not read: ${failed.slice(0, 3).join(", ")}` : null) : "listing groups failed; sampled the groups known";

@@ -77,6 +77,15 @@ export function timeLagSeconds(history: readonly EndSample[], committed: bigint 
 }
 
 /**
+ * Seconds behind measured, not estimated: now − the timestamp of the first record the group has
+ * not read (as the index holds it). Same clamps as `timeLagSeconds`: a producer clock ahead of ours
+ * gives 0, never negative; NaN (no usable time) is null.
+ */
+export function secondsSince(recordTs: number, now: number): number | null {
+  return saturate((now - recordTs) / 1000);
+}
+
+/**
  * The most seconds behind we report: Number.MAX_SAFE_INTEGER, what a JS number, JSON and the
  * bigint `time_lag_s` column all carry exactly. Nothing real gets near it (285 million years);
  * only absurd clocks or an extrapolation over billions of records do, and those must saturate

@@ -15,7 +15,9 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Store } from "../db/client";
 import { describeStoreError } from "../db/errors";
+import { pruneEvents } from "../topics/prune-events";
 import { deleteByBlocks, deleteByTime } from "./batched-delete";
+import { FLOWMAP_TABLES, pruneFlowmap } from "../flowmap/prune";
 
 export const RETENTION_EVERY_MS = 60 * 60 * 1000;
 /** A tap whose heartbeat is this old stopped long ago: history, not status. */
@@ -32,10 +34,13 @@ export interface PruneResult {
   lagRollups: number;
   tapQuarantine: number;
   tapInstances: number;
+  /** Flow-map rows of grain 60 and 3600 (grain 0 is all time, kept). */
+  flowmapRows: number;
+  flowmapMembers: number;
 }
 
 /** The tables retention deletes from: the ones ANALYZE keeps estimates for on PGlite. */
-const GROWING = ["events", "flows", "audit_log", "replays", "lag_events", "lag_samples", "offset_samples", "lag_rollups", "tap_quarantine", "tap_instances"];
+const GROWING = ["events", "flows", "audit_log", "replays", "lag_events", "lag_samples", "offset_samples", "lag_rollups", "tap_quarantine", "tap_instances", ...FLOWMAP_TABLES];
 
 export async function pruneIndex(store: Store, cutoff: Date, now = new Date()): Promise<PruneResult> {
   const at = cutoff.toISOString();
@@ -45,8 +50,11 @@ export async function pruneIndex(store: Store, cutoff: Date, now = new Date()): 
   if (store.kind === "pglite") await analyze(store);
   const result: PruneResult = {
     // Tables with a btree led by their time column walk it by windows.
-    events: await deleteByTime(store, "events", "indexed_at", cutoff),
+    // Also keeps the topic browser's per-partition counters (topic_partitions) true.
+    events: await pruneEvents(store, cutoff),
     flows: await deleteByTime(store, "flows", "last_seen", cutoff, sql`updated_at < ${at}::timestamptz`),
+    // After flows: a members row goes only with its flows row.
+    ...(await pruneFlowmap(store, cutoff)),
     auditLog: await deleteByTime(store, "audit_log", "at", cutoff),
     lagSamples: await deleteByTime(store, "lag_samples", "t", cutoff),
     offsetSamples: await deleteByTime(store, "offset_samples", "t", cutoff),

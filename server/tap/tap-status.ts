@@ -3,6 +3,7 @@ import "server-only";
 // sum, so health is right whether the tap runs in-process or as `npm run tap` elsewhere.
 import { sql } from "drizzle-orm";
 import type { Store } from "../db/client";
+import type { FlowmapLag } from "../flowmap/pass";
 
 export interface TapState {
   instanceId: string;
@@ -23,6 +24,13 @@ export interface TapState {
   pendingCheckedAt: string | null;
   /** When a batch last finished: "stalled" is measured from here. */
   lastProgressAt: string;
+  /**
+   * The flow map's lag behind the index (server/flowmap/pass.ts): queue rows, since when, last pass.
+   * Null with FLOWTAP_FLOWMAP=off. In memory only (tap_instances has no column for it): a web server
+   * elsewhere can count flowmap_pending itself. A lagging map does not make health not ok: the map is
+   * late, not wrong, and the index (what health guards) is unaffected.
+   */
+  flowmap: FlowmapLag | null;
 }
 
 export interface TapStatus {

@@ -23,7 +23,8 @@ import "server-only";
  * FLOWTAP_STALL_AFTER_S makes it "stalled", which health reports as not ok.
  * Memory is bounded by the fetch size (PostgreSQL: 8 MB per fetch, 1 MB per partition;
  * PGlite: 2 MB and 512 KB, with the JS heap's growth limited; see fetchLimits).
- * Retention (server/retention) runs beside it, hourly.
+ * Retention (server/retention) runs beside it, hourly, and the flow-map pass (server/flowmap/pass.ts)
+ * every second while events wait to be folded into the map.
  */
 import { hostname } from "node:os";
 import { setFlagsFromString } from "node:v8";
@@ -31,16 +32,20 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "../config";
 import type { Store } from "../db/client";
 import { describeStoreError } from "../db/errors";
+import { createDecoder, type RegistryUrlState } from "../decode";
 import { extractRecord, type ExtractedRecord } from "../extract";
 import { createAdmin, type KafkaAdmin } from "../kafka/admin";
 import { startBatchConsumer, type BatchConsumer, type PartitionBatch } from "../kafka/consume";
 import { startRetention } from "../retention/prune-index";
+import { startFlowmapPasses } from "../flowmap/pass";
 import { recordHeartbeat, type TapState } from "./tap-status";
 import { MAX_ROWS_PER_STATEMENT } from "./write-events";
 import { writeRecords, type WriteOutcome } from "./write-records";
 
 export interface Tap {
   state(): TapState;
+  /** Each Schema Registry URL's state; null without SCHEMA_REGISTRY_URL. */
+  registry(): RegistryUrlState[] | null;
   stop(): Promise<void>;
 }
 
@@ -96,12 +101,15 @@ export async function startTap(config: Config, store: Store, log: (line: string)
     pending: null,
     pendingCheckedAt: null,
     lastProgressAt: new Date().toISOString(),
+    flowmap: null,
   };
   limitHeapGrowth(store.kind);
   const admin: KafkaAdmin = createAdmin(config.kafka);
   let consumer: BatchConsumer | null = null;
   let stopped = false;
   let refreshing: Promise<void> = Promise.resolve();
+  // Wire-format Avro/Protobuf/JSON Schema decoding exists only with a registry configured.
+  const decoder = config.schemaRegistry ? createDecoder(config.schemaRegistry) : null;
 
   /**
    * One chunk until it is stored. What ends the loop: the write succeeding (bad rows are
@@ -111,7 +119,7 @@ export async function startTap(config: Config, store: Store, log: (line: string)
   const writeUntilStored = async (chunk: ExtractedRecord[], batch: PartitionBatch): Promise<WriteOutcome> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        const out = await writeRecords(store, chunk, config.terminalEvents);
+        const out = await writeRecords(store, chunk, config.terminalEvents, config.flowmap);
         if (state.state === "store-unavailable") {
           log(`tap: store is back, writing again (${batch.topic}/${batch.partition})`);
           state.lastError = null;
@@ -131,7 +139,9 @@ export async function startTap(config: Config, store: Store, log: (line: string)
   };
 
   const handle = async (batch: PartitionBatch): Promise<void> => {
-    const records = batch.records.map((r) => extractRecord(r, config.extract));
+    // Waits on the registry for at most FLOWTAP_DECODE_WAIT_MS (2 s); what it cannot decode is indexed as binary with the reason.
+    const decoded = decoder ? await decoder.decode(batch.records) : null;
+    const records = batch.records.map((r, i) => extractRecord(r, config.extract, decoded?.[i]));
     const size = MAX_ROWS_PER_STATEMENT[store.kind];
     for (let i = 0; i < records.length; i += size) {
       // Outside the retry: a rebalance error thrown here reaches kafkajs as is, and it rejoins.
@@ -237,15 +247,19 @@ export async function startTap(config: Config, store: Store, log: (line: string)
     void checkBacklog().finally(() => (checking = false));
   }, Math.min(BACKLOG_EVERY_MS, config.stallAfterS * 500));
   const stopRetention = startRetention(store, config.retentionDays, log);
+  // Busy: a batch finished in the last 2 s (the flow-map pass then runs one pass a second, not back to back).
+  const passes = startFlowmapPasses(store, config.flowmap, config.terminalEvents, log, () => Date.now() - Date.parse(state.lastProgressAt) < 2_000);
 
   return {
-    state: () => state,
+    state: () => ({ ...state, flowmap: config.flowmap.enabled ? { ...passes.lag() } : null }),
+    registry: () => decoder?.state() ?? null,
     stop: async () => {
       stopped = true;
       clearInterval(refreshTimer);
       clearInterval(heartbeatTimer);
       clearInterval(backlogTimer);
       stopRetention();
+      await passes.stop();
       await Promise.race([refreshing, sleep(STOP_WAIT_MS)]);
       if (consumer) await consumer.stop();
       consumer = null;

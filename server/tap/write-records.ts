@@ -8,6 +8,8 @@ import { sql } from "drizzle-orm";
 import type { Store } from "../db/client";
 import { describeStoreError, storeErrorKind } from "../db/errors";
 import type { ExtractedRecord } from "../extract/types";
+import { DEFAULT_FLOWMAP, type FlowmapOptions } from "../flowmap/options";
+import { chunkFlowmap } from "../flowmap/write-flowmap";
 import { writeChunk, type ChunkResult } from "./write-events";
 
 export interface WriteOutcome extends ChunkResult {
@@ -54,10 +56,19 @@ async function attempt<T>(write: () => Promise<T>): Promise<{ ok: T } | { refuse
   }
 }
 
-async function writeOne(store: Store, r: ExtractedRecord, terminalEvents: RegExp): Promise<WriteOutcome> {
-  const full = await attempt(() => writeChunk(store, [r], terminalEvents));
+/**
+ * The chunk's events and, in the same statement, their flow-map queue rows (server/flowmap/: the
+ * deferred pass folds them in). The map's own failures happen in the pass, isolated per flow, so
+ * what this refuses is the events themselves, and halving finds the same rows as without the map.
+ */
+async function write(store: Store, records: ExtractedRecord[], terminalEvents: RegExp, flowmap: FlowmapOptions): Promise<ChunkResult> {
+  return writeChunk(store, records, terminalEvents, chunkFlowmap(flowmap, terminalEvents));
+}
+
+async function writeOne(store: Store, r: ExtractedRecord, terminalEvents: RegExp, flowmap: FlowmapOptions): Promise<WriteOutcome> {
+  const full = await attempt(() => write(store, [r], terminalEvents, flowmap));
   if ("ok" in full) return { ...full.ok, quarantined: 0 };
-  const reduced = await attempt(() => writeChunk(store, [reducedRecord(r, full.refused)], terminalEvents));
+  const reduced = await attempt(() => write(store, [reducedRecord(r, full.refused)], terminalEvents, flowmap));
   if ("ok" in reduced) return { ...reduced.ok, quarantined: 0 };
   // A failure here is thrown: the batch is retried rather than committed past a record kept nowhere.
   return { inserted: 0, degraded: 0, quarantined: await quarantine(store, r, `${full.refused}; reduced form: ${reduced.refused}`) };
@@ -68,13 +79,18 @@ async function writeOne(store: Store, r: ExtractedRecord, terminalEvents: RegExp
  * quarantined. One bad row among n costs about 2·log2(n) extra statements. Throws only when
  * the store is unavailable.
  */
-export async function writeRecords(store: Store, records: ExtractedRecord[], terminalEvents: RegExp): Promise<WriteOutcome> {
+export async function writeRecords(
+  store: Store,
+  records: ExtractedRecord[],
+  terminalEvents: RegExp,
+  flowmap: FlowmapOptions = DEFAULT_FLOWMAP,
+): Promise<WriteOutcome> {
   if (records.length === 0) return { inserted: 0, degraded: 0, quarantined: 0 };
-  if (records.length === 1) return writeOne(store, records[0]!, terminalEvents);
-  const whole = await attempt(() => writeChunk(store, records, terminalEvents));
+  if (records.length === 1) return writeOne(store, records[0]!, terminalEvents, flowmap);
+  const whole = await attempt(() => write(store, records, terminalEvents, flowmap));
   if ("ok" in whole) return { ...whole.ok, quarantined: 0 };
   const mid = Math.ceil(records.length / 2);
-  const a = await writeRecords(store, records.slice(0, mid), terminalEvents);
-  const b = await writeRecords(store, records.slice(mid), terminalEvents);
+  const a = await writeRecords(store, records.slice(0, mid), terminalEvents, flowmap);
+  const b = await writeRecords(store, records.slice(mid), terminalEvents, flowmap);
   return { inserted: a.inserted + b.inserted, degraded: a.degraded + b.degraded, quarantined: a.quarantined + b.quarantined };
 }

@@ -41,6 +41,8 @@ function target(file: string, spec: string): string {
 
 const appFiles = ["instrumentation.ts", ...walk("app"), ...walk("components"), ...walk("server")];
 const isClient = (file: string) => /^\s*["']use client["']/.test(readFileSync(join(root, file), "utf8"));
+/** Shared with the browser, so pure: the API's contract and the flow analysis. */
+const isShared = (t: string) => /^server\/(contract|analysis)(\/|$)/.test(t);
 const DB_DRIVERS = /^(postgres|@electric-sql\/pglite)(\/|$)|^drizzle-orm\/(postgres-js|pglite|node-postgres)|migrator$/;
 
 interface Rule {
@@ -51,9 +53,9 @@ interface Rule {
 
 const rules: Rule[] = [
   {
-    name: "components/ and client code never import server/ (types excepted: they are erased)",
+    name: "components/ and client code import from server/ only the pure server/contract/ and server/analysis/ (types excepted: they are erased)",
     applies: (f) => f.startsWith("components/") || /^app\/.*page\.tsx$/.test(f) || isClient(f),
-    forbids: (t, imp) => !imp.typeOnly && (t === "server" || t.startsWith("server/")),
+    forbids: (t, imp) => !imp.typeOnly && (t === "server" || t.startsWith("server/")) && !isShared(t),
   },
   {
     name: "only server/kafka/ imports kafkajs",
@@ -64,6 +66,11 @@ const rules: Rule[] = [
     name: "only server/db/ imports database drivers (postgres, PGlite, drizzle drivers)",
     applies: (f) => !f.startsWith("server/db/"),
     forbids: (t) => DB_DRIVERS.test(t),
+  },
+  {
+    name: "server/contract/ and server/analysis/ are pure: they import only zod and each other (types excepted)",
+    applies: isShared,
+    forbids: (t, imp) => !imp.typeOnly && t !== "zod" && !isShared(t),
   },
   {
     name: "server/extract/ is pure: it imports only server/extract/",
@@ -84,9 +91,10 @@ test("dependency rules hold", () => {
   assert.deepEqual(violations, []);
 });
 
-test("server/extract/ uses no clock, environment, randomness or I/O", () => {
-  const impure = /\bprocess\.|Date\.now\(|new Date\(\s*\)|Math\.random\(|\bfetch\(|\bsetTimeout\(|\bsetInterval\(/;
-  const violations = walk("server/extract")
+test("server/extract/, server/contract/ and server/analysis/ use no clock, environment, randomness or I/O", () => {
+  const impure = /\bprocess\.|Date\.now\(|new Date\(\s*\)|Math\.random\(|\bfetch\(|\bsetTimeout\(|\bsetInterval\(|\bperformance\.now\(|\bcrypto\./;
+  const violations = ["server/extract", "server/contract", "server/analysis"]
+    .flatMap(walk)
     .flatMap((f) => readFileSync(join(root, f), "utf8").split("\n").map((line, i) => ({ f, line, i })))
     .filter(({ line }) => !/^\s*(\/\/|\*)/.test(line) && impure.test(line))
     .map(({ f, line, i }) => `${f}:${i + 1}: ${line.trim()}`);

@@ -92,6 +92,8 @@ for (const kind of ["postgres", "pglite"] as const) {
       lagRollups: 1,
       tapQuarantine: 1,
       tapInstances: 1,
+      flowmapRows: 0,
+      flowmapMembers: 0,
     });
     assert.ok(Math.max(...perStatement) <= Math.max(BATCH_ROWS, TIED), `no statement deletes more than a batch or one tie group: ${Math.max(...perStatement)}`);
     assert.ok(perStatement.filter((n) => n > 0).length >= 4, `the backlog went in several statements: ${perStatement.join(",")}`);

@@ -16,7 +16,7 @@ const event: EventRow = {
   },
   value_kind: "json", value: { a: 1 }, value_truncated: false, size: 7, tombstone: false, is_dlq: true, dlq_family: "spring-dlt",
   dlq_source_topic: "payments", dlq_source_partition: 0, dlq_source_offset: "7", dlq_error_class: "X", dlq_error_message: "boom",
-  dlq_failed_group: "g", dlq_attempts: null, has_stacktrace: true, anomalies: null,
+  dlq_failed_group: "g", dlq_attempts: null, has_stacktrace: true, anomalies: null, encoding: null, decode_error: null,
 };
 const never = { replay_id: null, replay_status: null, replayed_at: null, target_topic: null, target_partition: null, target_offset: null, replay_error: null, replay_count: null };
 

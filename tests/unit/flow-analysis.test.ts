@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { EventJson } from "../../server/flows/event-json";
 import {
-  analyzeFlow, compareVersions, eventFamily, eventLabel, explainMarks, firstRowAtOrAfter, gapLabel, gapSpace, isLive, NO_SERVICE, ROW_HEIGHT,
-} from "../../components/flow/analyze-flow";
+  analyzeFlow, compareVersions, eventFamily, eventLabel, explainMarks, gapSpace, isLive, NO_SERVICE, ROW_HEIGHT,
+} from "../../server/analysis/flow-analysis";
+import { firstRowAtOrAfter, gapLabel } from "../../components/flow/flow-display";
 import { base64ToBytes, hexDump, isBase64Value } from "../../components/flow/bytes";
 import { formatDuration, formatGap, formatRelative, formatUtc } from "../../components/time-format";
 
@@ -13,7 +14,8 @@ function ev(over: Partial<EventJson> = {}): EventJson {
     topic: "orders.created", partition: 0, offset: String(offset++), timestamp: "2026-04-25T09:52:39.000Z",
     key: null, correlationId: "ord-1", correlationFromTrace: false, eventId: null, eventType: "OrderCreated",
     eventVersion: null, service: "order-service", causationId: null, traceId: null, headers: {},
-    valueKind: "json", value: {}, truncated: false, size: 2, tombstone: false, dlq: null, anomalies: null, ...over,
+    valueKind: "json", value: {}, truncated: false, size: 2, tombstone: false, dlq: null, anomalies: null,
+    encoding: null, keyEncoding: null, decodeError: null, ...over,
   };
 }
 const at = (s: number) => new Date(Date.UTC(2026, 3, 25, 9, 0, 0) + s * 1000).toISOString();

@@ -51,7 +51,7 @@ export const flowmapSteps = pgTable(
 
 /**
  * Transitions between consecutive steps of a flow, at the minute of the later event, as a latency
- * histogram: `bucket` is a fixed log bucket of the time between the steps (server/flowmap/sketch.ts),
+ * histogram: `bucket` is a fixed log bucket of the time between the steps (server/analysis/sketch.ts),
  * so histograms of any rows merge by adding counts.
  */
 export const flowmapTransitions = pgTable(
@@ -123,4 +123,22 @@ export const flowmapMembers = pgTable(
     path: text("path").array().notNull(),
   },
   (t) => [index("flowmap_members_type_idx").on(t.flowType, t.lastSeen), index("flowmap_members_last_seen_idx").on(t.lastSeen)],
+);
+
+/**
+ * Events indexed but not yet folded into the flow map. The tap's events statement adds a row for
+ * each event it actually inserted (a re-read adds none); the flow-map pass (server/flowmap/) reads
+ * them under one snapshot, applies (contribution after − before) per flow, and deletes them. So the
+ * map lags the index by about one pass, and each flow is recomputed once per pass rather than once
+ * per chunk that touched it.
+ */
+export const flowmapPending = pgTable(
+  "flowmap_pending",
+  {
+    topic: text("topic").notNull(),
+    partition: integer("partition").notNull(),
+    offset: bigint("offset", { mode: "bigint" }).notNull(),
+    correlationId: text("correlation_id").notNull(),
+  },
+  (t) => [primaryKey({ name: "flowmap_pending_pk", columns: [t.topic, t.partition, t.offset] }), index("flowmap_pending_flow_idx").on(t.correlationId)],
 );

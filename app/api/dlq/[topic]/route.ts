@@ -12,9 +12,10 @@ export function GET(req: Request, ctx: { params: Promise<{ topic: string }> }): 
     const { topic } = await parseParams(dlqTopicParams, ctx.params);
     const query = parseQuery(dlqMessagesQuery, req);
     try {
-      const page = await listDeadLetterMessages(await getRuntime().store, { ...query, topic });
+      const rt = getRuntime();
+      const page = await listDeadLetterMessages(await rt.store, { ...query, topic });
       if (!page) throw new HttpError(404, `no dead-letter records indexed for topic ${topic}`);
-      return json(page);
+      return json({ ...page, messages: await rt.decodeOnRead(page.messages) });
     } catch (err) {
       if (err instanceof BadCursorError) throw new HttpError(400, err.message);
       throw err;

@@ -13,9 +13,10 @@ export function GET(req: Request, ctx: { params: Promise<{ correlationId: string
     if (!parsed.success) throw new HttpError(400, `correlationId: ${parsed.error.issues[0]!.message}`);
     const page = parseQuery(flowQuery, req);
     try {
-      const flow = await findFlow(await getRuntime().store, parsed.data, page);
+      const rt = getRuntime();
+      const flow = await findFlow(await rt.store, parsed.data, page);
       if (!flow) throw new HttpError(404, `no events indexed for correlation ID ${JSON.stringify(parsed.data.slice(0, 200))}`);
-      return json(flow);
+      return json({ ...flow, events: await rt.decodeOnRead(flow.events) });
     } catch (err) {
       if (err instanceof BadCursorError) throw new HttpError(400, err.message);
       throw err;

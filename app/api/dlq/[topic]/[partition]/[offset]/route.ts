@@ -10,8 +10,10 @@ export function GET(req: Request, ctx: { params: Promise<{ topic: string; partit
   return handle(async () => {
     await requireViewer(req);
     const at = await parseParams(dlqRecordParams, ctx.params);
-    const found = await findDeadLetterMessage(await getRuntime().store, at);
+    const rt = getRuntime();
+    const found = await findDeadLetterMessage(await rt.store, at);
     if (!found) throw new HttpError(404, `no dead letter indexed at ${at.topic}/${at.partition}/${at.offset}`);
-    return json(found);
+    const [message] = await rt.decodeOnRead([found.message]);
+    return json({ ...found, message });
   });
 }

@@ -1,8 +1,10 @@
-// Pure shaping of a flow's events for the timeline and the table: lanes, gaps, vertical
-// placement, causation links and the anomalies an on-call engineer has to notice
-// (dead letters, duplicate deliveries, versions going backwards).
-import type { EventJson } from "@/server/flows/event-json";
-import { formatGap } from "../time-format";
+// Pure analysis of a flow's events, shared by the server (the flow map) and the browser (the
+// timeline and the table): time order, lanes, gaps, vertical placement, causation links and the
+// anomalies an on-call engineer has to notice (dead letters, duplicate deliveries, versions going
+// backwards). No clock, no I/O: `now` comes in as an argument where it matters.
+// EventJson stays a type-only import (erased): the wire type lives with the events query until it
+// moves to server/contract/.
+import type { EventJson } from "../flows/event-json";
 
 export type LaneMode = "service" | "topic";
 
@@ -160,23 +162,6 @@ export function explainMarks(row: AnalyzedEvent): Mark[] {
     out.push({ kind: "ooo", text: `Out of order: version ${row.outOfOrder.version} arrived after version ${row.outOfOrder.afterVersion} (${row.outOfOrder.afterKey})` });
   }
   return out;
-}
-
-/** The gap label shown beside a row, or "" for the first. */
-export function gapLabel(row: AnalyzedEvent): string {
-  return row.gapMs === null ? "" : formatGap(row.gapMs);
-}
-
-/** Index of the first row whose y is at or after `y` (rows are sorted by y). */
-export function firstRowAtOrAfter(rows: readonly AnalyzedEvent[], y: number): number {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (rows[mid]!.y < y) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** A flow is live while it may still grow: recent activity or no terminal event yet. */

@@ -1,0 +1,228 @@
+import "server-only";
+/**
+ * The flow-map pass: folds the events queued in flowmap_pending into the aggregates.
+ *
+ * One pass is one transaction at REPEATABLE READ:
+ *   1. pg_try_advisory_xact_lock(FLOWMAP_PASS_LOCK): one pass at a time per database (another
+ *      tap's pass holds it: this round is skipped);
+ *   2. up to `maxFlows` correlation IDs from the queue, after a cursor that goes round, with their
+ *      queue-row counts;
+ *   3. their events, each marked pending or not (read-touched.ts): before = events minus pending,
+ *      after = all; the delta and members rows go in as the tap's chunk wrote them before (sync-flows.ts,
+ *      with its per-flow isolation of data errors);
+ *   4. those flows' queue rows deleted.
+ * Why one snapshot: every statement must see the same set of events and queue rows. Under READ
+ * COMMITTED, an event committed after step 3 read its flow but before step 4 would have its queue
+ * row deleted without ever being folded in (tests/integration/flowmap-pass.test.ts stages exactly
+ * that). At REPEATABLE READ the DELETE of step 4 sees only the rows of the snapshot: the new row
+ * stays for the next pass. The tap's inserts and the pass's writes touch different rows (the tap:
+ * events, flows, topic_partitions, new queue rows; the pass: members, aggregates, old queue rows),
+ * so they do not conflict; 40001 comes only from a displacement (write-flowmap.ts) or retention
+ * deleting members, and the pass is then retried on a fresh snapshot.
+ *
+ * Cost: a flow is recomputed once per pass that finds it dirty, not once per chunk that touched it.
+ * With the pass lagging the tap by a second or more, most flows of the benchmark (10 events over
+ * 12 topics) are folded once or twice in their life instead of ~10 times.
+ */
+import { sql } from "drizzle-orm";
+import type { Store } from "../db/client";
+import { describeStoreError, storeErrorCode } from "../db/errors";
+import type { FlowmapOptions } from "./options";
+import { NO_OUTCOME, syncFlows, type FlowmapOutcome } from "./sync-flows";
+import { inTransaction } from "./transaction";
+import { FLOWMAP_PASS_LOCK } from "./write-flowmap";
+
+/** Flows a pass folds at most: bounds its transaction (≈ 2,000 flows × 10 events read, ≈ 0.2–0.5 s). */
+export const PASS_FLOWS = 2000;
+/** How often the pass looks for work. */
+export const PASS_EVERY_MS = 1000;
+/**
+ * While the tap is writing, one pass every BUSY_PASS_EVERY_MS folds what it can (≤ PASS_FLOWS
+ * flows), so a live system with a steady trickle of records (never idle for 2 s) still sees its
+ * map move; back to back only once the queue holds BUSY_BACKLOG_ROWS (≈ 37 s of the tap at
+ * 27k records/s), so the map's lag stays bounded under sustained load (the tap slows down
+ * instead). Why not always back to back: the pass shares the store's CPU with the tap, and a flow
+ * folded while its events still arrive is folded again later. Measured (bench-flowmap-write, 100k
+ * records, 2 shared cores, on/off same run): passes back to back during the run 60 %
+ * (16.4k/27.5k records/s); one pass a second 77 % (21.4k/28.0k); none while busy 97 %.
+ */
+const BUSY_BACKLOG_ROWS = 1_000_000;
+const BUSY_PASS_EVERY_MS = 2000;
+
+export interface PassResult {
+  /** False: another pass held the lock; nothing was done. */
+  ran: boolean;
+  /** Flows picked from the queue (folded, frozen, refused or skipped over the cap). */
+  flows: number;
+  /** The last correlation ID picked (the next pass starts after it), null when the queue was read to its end. */
+  cursor: string | null;
+  outcome: FlowmapOutcome;
+}
+
+export interface PassOptions {
+  maxFlows?: number;
+  /** Start after this correlation ID (a pass goes round the queue, so no flow waits behind ever-new lower IDs). */
+  after?: string | null;
+  /** Tests only: READ COMMITTED, to show what the snapshot prevents. */
+  isolation?: "repeatable read" | "read committed";
+  /** Tests only: runs inside the pass between the fold and the queue delete (another connection writes then). */
+  beforeDelete?: () => Promise<void>;
+}
+
+type Picked = { cid: string; n: number };
+
+async function pick(tx: Store, after: string | null, limit: number): Promise<Picked[]> {
+  // GROUP BY over flowmap_pending_flow_idx in order: stops after `limit` flows without reading the rest.
+  return tx.rows<Picked>(sql`
+    SELECT correlation_id AS cid, count(*)::int AS n FROM flowmap_pending
+    WHERE ${after}::text IS NULL OR correlation_id > ${after}::text
+    GROUP BY correlation_id ORDER BY correlation_id LIMIT ${limit}`);
+}
+
+/** One pass. Throws the store's errors (40001 included: the caller retries). */
+export async function runFlowmapPass(store: Store, options: FlowmapOptions, terminalEvents: RegExp, o: PassOptions = {}): Promise<PassResult> {
+  const limit = o.maxFlows ?? PASS_FLOWS;
+  const config = { flowTypes: options.flowTypes, terminalEvents, maxEvents: options.maxEvents };
+  const result = await inTransaction(store, async (tx): Promise<PassResult> => {
+    const [lock] = await tx.rows<{ ok: boolean }>(sql`SELECT pg_try_advisory_xact_lock(${FLOWMAP_PASS_LOCK}) AS ok`);
+    if (!lock?.ok) return { ran: false, flows: 0, cursor: o.after ?? null, outcome: NO_OUTCOME };
+    let picked = await pick(tx, o.after ?? null, limit);
+    if (picked.length === 0 && o.after) picked = await pick(tx, null, limit);
+    if (picked.length === 0) return { ran: true, flows: 0, cursor: null, outcome: NO_OUTCOME };
+    const outcome = await syncFlows(tx, new Map(picked.map((p) => [p.cid, p.n])), config, "sync");
+    await o.beforeDelete?.();
+    // Exactly the rows of this snapshot: a row queued since (by a chunk committed after it) stays.
+    await tx.rows(sql`
+      DELETE FROM flowmap_pending WHERE correlation_id IN (SELECT json_array_elements_text(${JSON.stringify(picked.map((p) => p.cid))}::json))`);
+    return { ran: true, flows: picked.length, cursor: picked.length === limit ? picked.at(-1)!.cid : null, outcome };
+  }, o.isolation ?? "repeatable read");
+  if (result.flows > 0) options.report?.(result.outcome);
+  return result;
+}
+
+const RETRY_STATES = new Set(["40001", "40P01"]);
+
+/** A pass, retried at once (up to 3 times) on a serialization failure or deadlock. */
+export async function runPassRetrying(store: Store, options: FlowmapOptions, terminalEvents: RegExp, o: PassOptions = {}): Promise<PassResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await runFlowmapPass(store, options, terminalEvents, o);
+    } catch (err) {
+      if (attempt >= 3 || !RETRY_STATES.has(storeErrorCode(err) ?? "")) throw err;
+    }
+  }
+}
+
+/** Passes until the queue is empty (tests, and the benchmark's catch-up). Returns the flows picked. */
+export async function drainFlowmap(store: Store, options: FlowmapOptions, terminalEvents: RegExp, o: PassOptions = {}): Promise<number> {
+  let flows = 0;
+  let after: string | null = null;
+  for (let idle = 0; ;) {
+    const r = await runPassRetrying(store, options, terminalEvents, { ...o, after });
+    flows += r.flows;
+    after = r.cursor;
+    if (!r.ran) {
+      if (++idle > 200) throw new Error("flow map: another pass holds the lock");
+      await new Promise((res) => setTimeout(res, 50));
+      continue;
+    }
+    if (r.flows === 0) return flows;
+  }
+}
+
+/** Rows in the queue (capped: the count must stay cheap however far behind the map is). */
+export async function pendingRows(store: Store, cap = 1_000_000): Promise<number> {
+  const [r] = await store.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM flowmap_pending LIMIT ${cap}) q`);
+  return r?.n ?? 0;
+}
+
+export interface FlowmapLag {
+  /** Events indexed but not yet on the map, at the last check; null before the first. */
+  pending: number | null;
+  /** Since when the queue has not been seen empty; null when the map is caught up. */
+  behindSince: string | null;
+  lastPassAt: string | null;
+  lastError: string | null;
+}
+
+export interface FlowmapPasses {
+  lag(): FlowmapLag;
+  stop(): Promise<void>;
+}
+
+/** Logged when the map has been behind this long (once a minute after that). */
+const BEHIND_LOG_S = 30;
+
+/**
+ * Runs passes beside the tap: every PASS_EVERY_MS, and back to back while a pass was full. What
+ * ends a round: the queue read to its end, another tap's pass holding the lock, an error (logged
+ * once, retried next tick), or stop(). Off (FLOWTAP_FLOWMAP=off): nothing runs.
+ */
+export function startFlowmapPasses(
+  store: Store,
+  options: FlowmapOptions,
+  terminalEvents: RegExp,
+  log: (line: string) => void,
+  /** The tap wrote a batch very recently: passes then yield to it (see BUSY_BACKLOG_ROWS). */
+  tapBusy: () => boolean = () => false,
+): FlowmapPasses {
+  const lag: FlowmapLag = { pending: null, behindSince: null, lastPassAt: null, lastError: null };
+  if (!options.enabled) return { lag: () => lag, stop: async () => {} };
+  let stopped = false;
+  let cursor: string | null = null;
+  let loggedBehindAt = 0;
+  let running: Promise<void> = Promise.resolve();
+  let busy = false;
+  let lastPassStartedAt = 0;
+
+  const round = async (): Promise<void> => {
+    try {
+      // The tap is writing and the map is not far behind: one pass now and then, the store is the tap's.
+      if (tapBusy()) lag.pending = await pendingRows(store, BUSY_BACKLOG_ROWS);
+      const farBehind = (lag.pending ?? 0) >= BUSY_BACKLOG_ROWS;
+      let passed = false;
+      for (let n = 0; !stopped; n++) {
+        const yieldToTap = tapBusy() && !farBehind && !(n === 0 && Date.now() - lastPassStartedAt >= BUSY_PASS_EVERY_MS);
+        if (yieldToTap) break;
+        lastPassStartedAt = Date.now();
+        const r = await runPassRetrying(store, options, terminalEvents, { after: cursor });
+        cursor = r.cursor;
+        if (!r.ran) break;
+        passed = true;
+        lag.lastPassAt = new Date().toISOString();
+        if (r.outcome.refused > 0) log(`flow map: ${r.outcome.refused} flow(s) refused by the store for data reasons, taken off the map`);
+        if (r.cursor === null) break;
+        // Let the tap's callbacks run between passes.
+        await new Promise((res) => setImmediate(res));
+      }
+      if (passed || lag.pending === null) lag.pending = await pendingRows(store);
+      if (lag.lastError) log("flow map: passes run again");
+      lag.lastError = null;
+    } catch (err) {
+      const message = describeStoreError(err);
+      if (lag.lastError !== message) log(`flow map: pass failed, retrying in ${PASS_EVERY_MS / 1000} s: ${message}`);
+      lag.lastError = message;
+    }
+    if (lag.pending === 0) lag.behindSince = null;
+    else if (lag.pending !== null) lag.behindSince ??= new Date().toISOString();
+    const behindS = lag.behindSince ? (Date.now() - Date.parse(lag.behindSince)) / 1000 : 0;
+    if (behindS > BEHIND_LOG_S && Date.now() - loggedBehindAt > 60_000) {
+      loggedBehindAt = Date.now();
+      log(`flow map: ${lag.pending ?? "?"} indexed event(s) not yet on the map; behind for ${Math.round(behindS)} s`);
+    }
+  };
+
+  const timer = setInterval(() => {
+    if (busy || stopped) return;
+    busy = true;
+    running = round().finally(() => (busy = false));
+  }, PASS_EVERY_MS);
+  return {
+    lag: () => lag,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

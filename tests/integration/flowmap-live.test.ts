@@ -1,0 +1,45 @@
+// A live system's tap is never idle: the demo's saga writes a few records every second, so "wait
+// until the tap has been quiet for 2 s" never comes. Regression: the first scheduling left the
+// map empty on the running demo (0 flow types after 3 minutes). Passes must still run, one every
+// couple of seconds, while the tap reports itself busy the whole time.
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { sql } from "drizzle-orm";
+import { openStore, type Store } from "../../server/db/client";
+import type { ExtractedRecord } from "../../server/extract";
+import type { FlowmapOptions } from "../../server/flowmap/options";
+import { pendingRows, startFlowmapPasses } from "../../server/flowmap/pass";
+import { writeRecords } from "../../server/tap/write-records";
+import { TERMINAL } from "./flowmap-compare";
+import { tempDir, waitFor } from "./harness";
+
+const FLOWMAP: FlowmapOptions = { enabled: true, flowTypes: [], maxEvents: 1000 };
+let offset = 0;
+function rec(cid: string, eventType: string, at: number): ExtractedRecord {
+  return {
+    topic: "live", partition: 0, offset: String(offset++), timestamp: new Date(at).toISOString(), key: null, keyBinary: false,
+    correlationId: cid, correlationFromTrace: false, traceId: null, causationId: null, eventId: `${cid}-${eventType}`, eventType, eventVersion: null,
+    service: "svc", headers: {}, valueKind: "null", valueJson: "null", valueTruncated: false, size: 0, tombstone: false, isDlq: false, dlq: null,
+    anomalies: [], encoding: null, decodeError: null,
+  } as ExtractedRecord;
+}
+
+let store: Store | undefined;
+after(async () => store?.close());
+
+test("while the tap is busy without a pause, the map still catches up within seconds", async () => {
+  const s = (store = await openStore({ databaseUrl: "", dataDir: tempDir("fml-") }));
+  const passes = startFlowmapPasses(s, FLOWMAP, TERMINAL, () => {}, () => true);
+  try {
+    const now = Date.now();
+    for (let i = 0; i < 20; i++) {
+      await writeRecords(s, [rec(`live-${i}`, "OrderCreated", now - 5000), rec(`live-${i}`, "OrderCompleted", now - 4000)], TERMINAL, FLOWMAP);
+    }
+    assert.ok((await pendingRows(s)) > 0);
+    await waitFor("the pass to fold the queue while the tap stays busy", async () => (await pendingRows(s)) === 0, { timeoutMs: 15_000, intervalMs: 200 });
+    const [m] = await s.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM flowmap_members`);
+    assert.equal(m?.n, 20);
+  } finally {
+    await passes.stop();
+  }
+});
