@@ -40,6 +40,9 @@ function Pickers({ range, compare, onRange, onCompare }: { range: string; compar
   );
 }
 
+
+/** A few queued events are the pass's normal two seconds; say so only past this many. */
+const QUEUED_NOTE_AT = 1000;
 export function MapView() {
   const [params, setParams] = useUrlParams();
   const range = parseMapRange(params.get("range"));
@@ -71,6 +74,12 @@ export function MapView() {
           {query.isFetching && <span className="muted small">updating…</span>}
         </div>
         {query.isError && answer && <p className={s.note} role="status">Refreshing failed ({errorText(query.error)}); showing the last answer.</p>}
+        {answer && answer.queued.events >= QUEUED_NOTE_AT && (
+          <p className={s.note} role="status" data-testid="map-queued">
+            The map is {answer.queued.events.toLocaleString()}
+            {answer.queued.capped ? "+" : ""} indexed event{answer.queued.events === 1 ? "" : "s"} behind the index; the tap folds them in shortly.
+          </p>
+        )}
         {query.isPending ? (
           <p className="muted" role="status">Loading the flow map…</p>
         ) : !answer ? (

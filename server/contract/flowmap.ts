@@ -174,8 +174,16 @@ export interface FlowMapAnswer {
   baseline: MapBaseline | null;
   /** Open flows whose last event is older than this are stuck. */
   stuckBefore: string;
+  /**
+   * Events indexed but not yet folded into the map (the tap's pass runs beside it), counted up to
+   * QUEUED_COUNT_CAP; `capped` when there are more. The map is as of the index minus these.
+   */
+  queued: { events: number; capped: boolean };
   flowTypes: FlowTypeMap[];
 }
+
+/** Counting the flow map's queue stops here: a health poll must stay cheap however far behind it is. */
+export const QUEUED_COUNT_CAP = 100_000;
 
 export interface MapFlowItem {
   correlationId: string;

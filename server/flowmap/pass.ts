@@ -32,22 +32,33 @@ import { NO_OUTCOME, syncFlows, type FlowmapOutcome } from "./sync-flows";
 import { inTransaction } from "./transaction";
 import { FLOWMAP_PASS_LOCK } from "./write-flowmap";
 
-/** Flows a pass folds at most: bounds its transaction (≈ 2,000 flows × 10 events read, ≈ 0.2–0.5 s). */
-export const PASS_FLOWS = 2000;
+/**
+ * Flows a pass folds at most: bounds its transaction (1,000 flows × ~10 events read, ≈ 0.1–0.3 s)
+ * and its memory. PGlite's WASM memory keeps its high-water mark, so it folds fewer at a time: at
+ * 1,000 the PGlite tap's peak RSS went from 372 to 408 MB over 1M records (BENCH_ONLY=tap).
+ */
+export const PASS_FLOWS = { postgres: 1000, pglite: 250 } as const;
 /** How often the pass looks for work. */
 export const PASS_EVERY_MS = 1000;
 /**
- * While the tap is writing, one pass every BUSY_PASS_EVERY_MS folds what it can (≤ PASS_FLOWS
- * flows), so a live system with a steady trickle of records (never idle for 2 s) still sees its
- * map move; back to back only once the queue holds BUSY_BACKLOG_ROWS (≈ 37 s of the tap at
- * 27k records/s), so the map's lag stays bounded under sustained load (the tap slows down
- * instead). Why not always back to back: the pass shares the store's CPU with the tap, and a flow
- * folded while its events still arrive is folded again later. Measured (bench-flowmap-write, 100k
- * records, 2 shared cores, on/off same run): passes back to back during the run 60 %
- * (16.4k/27.5k records/s); one pass a second 77 % (21.4k/28.0k); none while busy 97 %.
+ * "Busy" is the tap catching up a backlog (server/tap/tap.ts decides: records waiting in Kafka and
+ * batches still landing). Then the index comes first: one pass every BUSY_PASS_EVERY_MS (≤
+ * PASS_FLOWS flows), so the map still moves; back to back only once the queue holds
+ * BUSY_BACKLOG_ROWS (≈ 37 s of the tap at 27k records/s), so the map's lag stays bounded under
+ * sustained overload (the tap slows down instead). A tap keeping up with live traffic is not busy:
+ * its passes run every PASS_EVERY_MS. Why yield at all: the pass shares the store's CPU with the
+ * tap, and a flow folded while its events still arrive is folded again later. Measured, tap →
+ * PostgreSQL with the map against without it, same run, 2 shared cores: 100k records, passes back
+ * to back 60 %, one a second 77 %, none 97 %; 1M records (BENCH_ONLY=tap), one pass every 2 s and
+ * the queue counted every second 79 %, every 5 s and counted every 10 s 83 %.
  */
 const BUSY_BACKLOG_ROWS = 1_000_000;
-const BUSY_PASS_EVERY_MS = 2000;
+const BUSY_PASS_EVERY_MS = 15_000;
+/**
+ * While the tap is busy the queue is counted at most this often: counting it (capped at
+ * BUSY_BACKLOG_ROWS) every second took ~5 % of the store's CPU at a 500k-row queue.
+ */
+const BUSY_COUNT_EVERY_MS = 10_000;
 
 export interface PassResult {
   /** False: another pass held the lock; nothing was done. */
@@ -81,7 +92,7 @@ async function pick(tx: Store, after: string | null, limit: number): Promise<Pic
 
 /** One pass. Throws the store's errors (40001 included: the caller retries). */
 export async function runFlowmapPass(store: Store, options: FlowmapOptions, terminalEvents: RegExp, o: PassOptions = {}): Promise<PassResult> {
-  const limit = o.maxFlows ?? PASS_FLOWS;
+  const limit = o.maxFlows ?? PASS_FLOWS[store.kind];
   const config = { flowTypes: options.flowTypes, terminalEvents, maxEvents: options.maxEvents };
   const result = await inTransaction(store, async (tx): Promise<PassResult> => {
     const [lock] = await tx.rows<{ ok: boolean }>(sql`SELECT pg_try_advisory_xact_lock(${FLOWMAP_PASS_LOCK}) AS ok`);
@@ -174,11 +185,17 @@ export function startFlowmapPasses(
   let running: Promise<void> = Promise.resolve();
   let busy = false;
   let lastPassStartedAt = 0;
+  let countedAt = 0;
+  const recount = async (force: boolean): Promise<void> => {
+    if (!force && Date.now() - countedAt < BUSY_COUNT_EVERY_MS) return;
+    lag.pending = await pendingRows(store, BUSY_BACKLOG_ROWS);
+    countedAt = Date.now();
+  };
 
   const round = async (): Promise<void> => {
     try {
       // The tap is writing and the map is not far behind: one pass now and then, the store is the tap's.
-      if (tapBusy()) lag.pending = await pendingRows(store, BUSY_BACKLOG_ROWS);
+      if (tapBusy()) await recount(false);
       const farBehind = (lag.pending ?? 0) >= BUSY_BACKLOG_ROWS;
       let passed = false;
       for (let n = 0; !stopped; n++) {
@@ -195,7 +212,7 @@ export function startFlowmapPasses(
         // Let the tap's callbacks run between passes.
         await new Promise((res) => setImmediate(res));
       }
-      if (passed || lag.pending === null) lag.pending = await pendingRows(store);
+      if (passed || lag.pending === null) await recount(!tapBusy() || lag.pending === null);
       if (lag.lastError) log("flow map: passes run again");
       lag.lastError = null;
     } catch (err) {

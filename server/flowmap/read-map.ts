@@ -8,6 +8,7 @@ import { addChanges } from "./read-changes";
 import { readFlowsRows, readStepRows, readStopRows, readTransitionRows, readVariantRows } from "./read-rows";
 import { baselineLabel } from "../analysis/map-changes";
 import { baselineOf, coverage, isoOf, resolveWindow, type Window } from "./read-window";
+import { queuedEvents } from "./queued";
 
 /** Variants listed per type: the common paths; the long tail of one-off paths says little on a map. */
 export const MAX_VARIANTS = 20;
@@ -42,9 +43,10 @@ export async function readFlowMap(store: Store, input: ReadMapInput): Promise<Fl
   const w = resolveWindow(input.query, nowMs);
   const b = baselineOf(w, input.query.compare);
   const stuckBeforeMs = nowMs - input.stuckAfterMs;
-  const [cur, base] = await Promise.all([
+  const [cur, base, queued] = await Promise.all([
     readWindow(store, w, stuckBeforeMs, input.query.type, true),
     b ? readWindow(store, b, stuckBeforeMs, input.query.type, false) : null,
+    queuedEvents(store),
   ]);
   const types = assembleMap(cur, base);
   if (b) {
@@ -54,6 +56,7 @@ export async function readFlowMap(store: Store, input: ReadMapInput): Promise<Fl
     window: { since: isoOf(w.sinceMs), until: isoOf(w.untilMs) },
     baseline: b && input.query.compare !== "none" ? { since: isoOf(b.sinceMs), until: isoOf(b.untilMs), compare: input.query.compare } : null,
     stuckBefore: isoOf(stuckBeforeMs),
+    queued,
     flowTypes: types.map((t) => t.map),
   };
 }

@@ -8,6 +8,7 @@ import "server-only";
 import { describeStoreError } from "../db/errors";
 import type { Runtime } from "../runtime";
 import { readTapStatus, type TapStatus } from "../tap/tap-status";
+import { queuedEvents } from "../flowmap/queued";
 import type { RegistryHealth } from "./registry-probe";
 
 export interface HealthStates {
@@ -28,6 +29,11 @@ export interface HealthDetail {
   tap: TapStatus;
   /** Only with SCHEMA_REGISTRY_URL set: each URL (no credentials), whether it answers, and why not. */
   registry?: RegistryHealth;
+  /**
+   * Events indexed but not yet on the flow map (FLOWTAP_FLOWMAP=on). Not part of `ok`: a map that
+   * lags is late, not wrong, and the index (what on-call searches) is what `ok` guards.
+   */
+  flowmap?: { queued: number; capped: boolean };
   auth?: "on" | "off";
 }
 
@@ -42,17 +48,22 @@ export async function readHealth(rt: Runtime): Promise<HealthDetail> {
   const kind = rt.config.databaseUrl ? "postgres" : "pglite";
   let db: HealthDetail["db"];
   let tap = NO_TAP;
+  let flowmap: HealthDetail["flowmap"];
   try {
     const store = await rt.store;
     await store.ping();
     tap = await readTapStatus(store);
+    if (rt.config.flowmap.enabled) {
+      const q = await queuedEvents(store);
+      flowmap = { queued: q.events, capped: q.capped };
+    }
     db = { ok: true, kind };
   } catch (err) {
     db = { ok: false, kind, error: describeStoreError(err) };
   }
   const [kafka, registry] = await Promise.all([kafkaCheck, registryCheck]);
   const ok = indexKeepsUp(kafka.ok, db.ok, tap) && (registry?.ok ?? true);
-  return { ok, kafka, db, tap, ...(registry ? { registry } : {}), auth: rt.config.authOpen ? "off" : "on" };
+  return { ok, kafka, db, tap, ...(registry ? { registry } : {}), ...(flowmap ? { flowmap } : {}), auth: rt.config.authOpen ? "off" : "on" };
 }
 
 /** The index is keeping up: both ends answer, a tap is alive, and none is stalled or unable to write. */

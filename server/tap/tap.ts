@@ -53,6 +53,11 @@ const HEARTBEAT_MS = 5_000;
 /** How often the tap asks Kafka how many records wait on its partitions (two admin calls per topic). */
 const BACKLOG_EVERY_MS = 10_000;
 const MAX_BACKOFF_MS = 5_000;
+/**
+ * Records waiting in Kafka past which the tap counts as catching up, and the flow map's pass yields
+ * to it. Live traffic leaves a few hundred waiting between fetches; a backlog leaves far more.
+ */
+const CATCHING_UP_RECORDS = 10_000;
 /** stop() waits this long for a topic refresh in flight (it may be retrying an absent broker). */
 const STOP_WAIT_MS = 5_000;
 
@@ -248,7 +253,10 @@ export async function startTap(config: Config, store: Store, log: (line: string)
   }, Math.min(BACKLOG_EVERY_MS, config.stallAfterS * 500));
   const stopRetention = startRetention(store, config.retentionDays, log);
   // Busy: a batch finished in the last 2 s (the flow-map pass then runs one pass a second, not back to back).
-  const passes = startFlowmapPasses(store, config.flowmap, config.terminalEvents, log, () => Date.now() - Date.parse(state.lastProgressAt) < 2_000);
+  // The index comes first: while the tap is catching up a backlog (records waiting in Kafka, measured
+  // by checkBacklog) the flow map folds rarely; once it keeps up with live traffic, every second.
+  const catchingUp = () => Date.now() - Date.parse(state.lastProgressAt) < 2_000 && (state.pending ?? 0) > CATCHING_UP_RECORDS;
+  const passes = startFlowmapPasses(store, config.flowmap, config.terminalEvents, log, catchingUp);
 
   return {
     state: () => ({ ...state, flowmap: config.flowmap.enabled ? { ...passes.lag() } : null }),

@@ -182,7 +182,7 @@ export interface ChunkFlowmap {
   pending: boolean;
   /**
    * Called inside the displacement's transaction, before old-generation rows are deleted: the flow
-   * map takes their flows out (server/flowmap/displace.ts).
+   * map takes their flows out (server/flowmap/write-flowmap.ts).
    */
   beforeDisplace?: (tx: Store, json: string) => Promise<void>;
 }
