@@ -108,6 +108,9 @@ test("after the demo's fault, /map marks the stop after PaymentProcessed as chan
   const findings = await page.locator('[data-testid="against-type-finding"]').allInnerTexts();
   assert.ok(findings.some((f) => /Stuck after PaymentProcessed/.test(f)), findings.join("\n"));
   assert.ok(findings.some((f) => /Never reached InventoryReserved/.test(f)), findings.join("\n"));
+  // The panel sits beside the timeline, never over it: the first event stays clickable.
+  await page.getByTestId("timeline-event").first().click();
+  await page.getByTestId("event-detail").waitFor();
   assert.deepEqual(errors, []);
 });
 
