@@ -5,8 +5,8 @@
 // Duplicates and out-of-order versions follow the flow page's definitions
 // (server/analysis/flow-analysis.ts, formerly components/flow/analyze-flow.ts): a duplicate is a
 // second delivery of an event ID; out of order is a lower version of an event family arriving after
-// a higher one; dead letters are judged by neither. They are restated here (eventFamily,
-// compareVersions) while that file moves, to be shared once it has landed.
+// a higher one; dead letters are judged by neither. eventFamily and compareVersions come from there.
+import { compareVersions, eventFamily } from "./flow-analysis";
 import { capName, flowTypeOf, type FlowTypeRule } from "./flow-types";
 import { addAll, atGrains, MINUTE_MS, nonZero, variantHash, type AggRow, type RowSet } from "./flowmap-rows";
 import { bucketOf } from "./sketch";
@@ -58,16 +58,6 @@ export interface FlowContribution {
 
 /** Step keys kept in flowmap_members.path: a longer path is a runaway flow, not a saga. */
 export const MEMBER_PATH_MAX = 100;
-
-export function eventFamily(eventType: string): string {
-  return eventType.replace(/[._-]?v\d+$/i, "");
-}
-
-const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
-export function compareVersions(a: string, b: string): number {
-  if (NUMERIC.test(a) && NUMERIC.test(b)) return Math.sign(Number(a) - Number(b));
-  return a.localeCompare(b, "en", { numeric: true });
-}
 
 /** Kafka position order: offsets are decimals without leading zeros, so length first. */
 export function byPosition(a: FlowEvent, b: FlowEvent): number {
