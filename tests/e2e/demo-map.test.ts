@@ -118,22 +118,27 @@ test("the demo's payment-service writes Avro once its registry is up, and the fl
   await waitFor("payment-service to switch to Avro", async () => output.includes("payment-service now writes Avro"), { timeoutMs: 120_000, intervalMs: 1000 });
   const page = await browser.newPage();
   await signIn(page);
-  // A flow that started after the switch and got its payment answer.
-  const id = await waitFor("an Avro payment in a flow", async () => {
+  // A flow that started after the switch and got its payment answer: its payment event, where it lives.
+  const found = await waitFor("an Avro payment in a flow", async () => {
     const res = await page.request.get(`${base}/api/flows?limit=100`);
     const { flows } = (await res.json()) as { flows: Array<{ correlationId: string }> };
     for (const f of flows) {
       const detail = (await (await page.request.get(`${base}/api/flows/${encodeURIComponent(f.correlationId)}`)).json()) as {
-        events: Array<{ eventType: string | null; encoding: { format: string } | null }>;
+        events: Array<{ topic: string; partition: number; offset: string; eventType: string | null; encoding: { format: string } | null }>;
       };
-      if (detail.events.some((e) => e.eventType === "PaymentProcessed" && e.encoding?.format === "avro")) return f.correlationId;
+      const paid = detail.events.find((e) => e.eventType === "PaymentProcessed" && e.encoding?.format === "avro");
+      if (paid) return { id: f.correlationId, key: `${paid.topic}/${paid.partition}/${paid.offset}` };
     }
     return null;
   }, { timeoutMs: 120_000, intervalMs: 3000 });
-  await page.goto(`${base}/flows/${encodeURIComponent(id)}`);
-  const row = page.getByText("PaymentProcessed").first();
-  await row.waitFor();
-  await row.click();
-  const body = page.locator("body");
-  await waitFor("the decoded payment in the event detail", async () => /Avro/.test(await body.innerText()) && /"?amount"?/.test(await body.innerText()));
+  await page.goto(`${base}/flows/${encodeURIComponent(found.id)}`);
+  const event = page.locator(`[data-testid="timeline-event"][data-event-key="${found.key}"]`);
+  await event.waitFor();
+  await event.click();
+  await page.getByTestId("event-payload").waitFor();
+  assert.match(await page.getByTestId("encoding-line").innerText(), /^Avro · schema \d+/);
+  const payload = await page.getByTestId("event-payload").innerText();
+  assert.match(payload, /amount/);
+  assert.match(payload, /\d+\.\d\d/, "the decimal amount decoded to its text");
+  assert.equal(await page.getByTestId("decode-error").count(), 0);
 });
