@@ -1,45 +1,15 @@
 "use client";
 // The topic page's filters. Each one lands in the URL as soon as it is committed (a pick, or
 // Enter / leaving a text field), so the view can be pasted into the incident channel.
-import { useId, useState, type InputHTMLAttributes, type ReactNode } from "react";
+import { useId, type ReactNode } from "react";
 import type { DeadLetterReason } from "@/server/dlq/list-dead-letter-topics";
 import type { ReplayFilter } from "@/server/http/dlq-schemas";
 import { fromLocalInput, hasFilters, NO_FILTERS, REPLAY_LABEL, toLocalInput, type DlqFilters } from "./url-state";
 import { reasonLabel } from "./dlq-format";
+import { CommitInput } from "../commit-input";
 import s from "./messages.module.css";
 
 const HOUR = 3_600_000;
-
-/**
- * A field that reports its value on Enter or when left, not on every key; `eager` reports each
- * complete value at once (a date picked from the calendar should apply without a click elsewhere).
- */
-function CommitInput({ value, onCommit, eager = false, ...rest }: { value: string; onCommit: (v: string) => void; eager?: boolean } & Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "onChange">) {
-  const [draft, setDraft] = useState(value);
-  const [seen, setSeen] = useState(value);
-  // The URL changed under us (back button, "Clear filters"): show what it says now.
-  if (seen !== value) {
-    setSeen(value);
-    setDraft(value);
-  }
-  const commit = (v = draft) => {
-    if (v.trim() !== value) onCommit(v.trim());
-  };
-  return (
-    <input
-      {...rest}
-      value={draft}
-      onChange={(e) => {
-        setDraft(e.target.value);
-        if (eager && e.target.value) commit(e.target.value);
-      }}
-      onBlur={() => commit()}
-      onKeyDown={(e) => {
-        if (e.key === "Enter") commit();
-      }}
-    />
-  );
-}
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -55,7 +25,7 @@ function TextFilter({ label, value, suggestions, onCommit }: { label: string; va
   const listId = useId();
   return (
     <Field label={label}>
-      <CommitInput value={value ?? ""} onCommit={(v) => onCommit(v || null)} list={listId} placeholder="any" spellCheck={false} className="mono" />
+      <CommitInput trim value={value ?? ""} onCommit={(v) => onCommit(v || null)} list={listId} placeholder="any" spellCheck={false} className="mono" />
       <datalist id={listId}>
         {suggestions.map((v) => (
           <option key={v} value={v} />
@@ -104,10 +74,10 @@ export function FilterBar({ filters, reasons, sourceTopics, onChange }: Props) {
         </select>
       </Field>
       <Field label="Failed from (local time)">
-        <CommitInput type="datetime-local" eager value={toLocalInput(filters.from)} onCommit={(v) => set({ from: fromLocalInput(v) })} />
+        <CommitInput trim type="datetime-local" eager value={toLocalInput(filters.from)} onCommit={(v) => set({ from: fromLocalInput(v) })} />
       </Field>
       <Field label="to">
-        <CommitInput type="datetime-local" eager value={toLocalInput(filters.to)} onCommit={(v) => set({ to: fromLocalInput(v) })} />
+        <CommitInput trim type="datetime-local" eager value={toLocalInput(filters.to)} onCommit={(v) => set({ to: fromLocalInput(v) })} />
       </Field>
       <div className={s.presets} role="group" aria-label="Quick time ranges">
         {([["1 h", HOUR], ["24 h", 24 * HOUR], ["7 d", 7 * 24 * HOUR]] as const).map(([label, ms]) => (

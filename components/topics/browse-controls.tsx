@@ -6,7 +6,7 @@ import type { ReactNode } from "react";
 import type { TopicPartitionSummary } from "@/server/contract/topics";
 import { fromLocalInput, toLocalInput } from "../dlq/url-state";
 import type { ParamChanges } from "../use-url-params";
-import { CommitInput } from "./commit-input";
+import { CommitInput } from "../commit-input";
 import { clearedFilters, customChanges, hasFilters, isOffsetMode, offsetChanges, presetChanges, presetOf, RANGE_PRESETS, type BrowseState } from "./url-state";
 import s from "./topics.module.css";
 
