@@ -1,7 +1,7 @@
 // End-to-end plumbing: a production build of the app served by `next start` against the
 // test broker, and Debian's Chromium driven by playwright-core.
 import { join, resolve } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { buildIsStale, runBuild, startWebServer, type WebServer } from "../../scripts/lib/demo-processes";
 import { freePort } from "../../scripts/lib/kafka-broker";
 import { tempDir, waitFor } from "../integration/harness";
@@ -38,4 +38,17 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
   });
+}
+
+/** A page that collects uncaught page errors (and, unless told otherwise, console errors) for a test to assert none. */
+export async function pageWithErrors(browser: Browser, opts: { consoleErrors?: boolean } = {}): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  if (opts.consoleErrors ?? true) {
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+  }
+  return { page, errors };
 }

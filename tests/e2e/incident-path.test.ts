@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { createTopics, produce, uniqueName, waitFor, brokers } from "../integration/harness";
-import { launchBrowser, startApp, type App } from "./app";
+import { launchBrowser, pageWithErrors, startApp, type App } from "./app";
 
 const run = uniqueName("");
 const prefix = `e2e-${run}`;
@@ -69,15 +69,7 @@ after(async () => {
   await app?.stop();
 });
 
-async function newPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  return { page, errors };
-}
+const newPage = () => pageWithErrors(browser);
 
 test("search from home, see the flow in time order with the dead letter marked, open a payload", async () => {
   const { page, errors } = await newPage();

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { brokers, createTopics, uniqueName, waitFor } from "../integration/harness";
 import { produceAllWithJavaSerde, registryUrl, SAMPLE_PROTO, SAMPLE_PROTO_VALUE } from "../integration/registry-lib";
-import { launchBrowser, startApp, type App } from "./app";
+import { launchBrowser, pageWithErrors, startApp, type App } from "./app";
 
 const run = uniqueName("");
 const prefix = `e2ereg-${run}`;
@@ -73,12 +73,7 @@ after(async () => {
   await app?.stop();
 });
 
-async function newPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  return { page, errors };
-}
+const newPage = () => pageWithErrors(browser, { consoleErrors: false });
 
 test("an Avro flow opens with its events decoded: fields, format, schema ID, and the raw bytes on demand", async () => {
   const { page, errors } = await newPage();

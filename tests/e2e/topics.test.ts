@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { brokers, createTopics, produce, uniqueName, waitFor } from "../integration/harness";
-import { launchBrowser, startApp, type App } from "./app";
+import { launchBrowser, pageWithErrors, startApp, type App } from "./app";
 
 const run = uniqueName("");
 const prefix = `e2etp-${run}`;
@@ -44,15 +44,7 @@ after(async () => {
   await app?.stop();
 });
 
-async function newPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  return { page, errors };
-}
+const newPage = () => pageWithErrors(browser);
 
 const rowKeys = (page: Page) => page.getByTestId("topic-record-row").evaluateAll((els) => els.map((el) => el.getAttribute("data-record")));
 const keyOf = (i: number) => `${TOPIC}/${i % 2}/${Math.floor(i / 2)}`;
