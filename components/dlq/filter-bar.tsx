@@ -3,7 +3,7 @@
 // Enter / leaving a text field), so the view can be pasted into the incident channel.
 import { useId, type ReactNode } from "react";
 import type { DeadLetterReason } from "@/server/dlq/list-dead-letter-topics";
-import type { ReplayFilter } from "@/server/http/dlq-schemas";
+import type { ReplayFilter } from "@/server/contract/dlq";
 import { fromLocalInput, hasFilters, NO_FILTERS, REPLAY_LABEL, toLocalInput, type DlqFilters } from "./url-state";
 import { reasonLabel } from "./dlq-format";
 import { CommitInput } from "../commit-input";

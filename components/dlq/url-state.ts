@@ -2,7 +2,7 @@
 // uses the API's parameter names, so a link pasted into the incident channel and the request
 // behind it read alike.
 import type { DeadLetterReason } from "@/server/dlq/list-dead-letter-topics";
-import type { ReplayFilter } from "@/server/http/dlq-schemas";
+import type { ReplayFilter } from "@/server/contract/dlq";
 
 export interface DlqFilters {
   reason: string | null;

@@ -2,29 +2,9 @@
 // types the client hooks read. Pure (zod only): no clock, so a relative `from` stays relative
 // here and the server resolves it against its own clock.
 import { z } from "zod";
+import { exact, int, kafkaOffset, partition, topicName } from "./fields";
 
 // Messages name no parameter: parseQuery/parseParams prefix the parameter's name.
-
-/** Kafka's own rule for topic names, so a typo is a 400 and not a silent empty page. */
-const topicName = z
-  .string({ error: "is required" })
-  .min(1, "must not be empty")
-  .max(249, "is longer than 249 characters, Kafka's limit")
-  .regex(/^[a-zA-Z0-9._-]+$/, "is not a Kafka topic name (letters, digits, '.', '_' and '-' only)");
-
-/** Matched exactly, so not trimmed. PostgreSQL text cannot hold NUL: no record has one. */
-const exact = (max: number) =>
-  z.string().min(1, "must not be empty").max(max, `is longer than ${max} characters`).refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
-
-const int = (min: number, max: number) =>
-  z.coerce
-    .number({ error: "must be a number" })
-    .int("must be an integer")
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
-
-const MAX_INT64 = 2n ** 63n - 1n;
-const offset = z.string().refine((s) => /^\d{1,19}$/.test(s) && BigInt(s) <= MAX_INT64, "must be an integer from 0 to 2^63 - 1");
 
 const ISO = z.iso.datetime({ offset: true });
 const AGO = /^(\d{1,4})(s|m|h|d)$/;
@@ -101,8 +81,8 @@ const recordsQueryObject = z
   .object({
     from: windowStart.optional(),
     to: windowEnd.optional(),
-    partition: int(0, 2_147_483_647).optional(),
-    offset: offset.optional(),
+    partition: partition.optional(),
+    offset: kafkaOffset.optional(),
     order: z.enum(TOPIC_ORDERS, { error: "must be newest or oldest" }).default("newest"),
     // Keys and IDs are stored cut at 512 characters; a longer key cannot match.
     key: exact(10_000).optional(),
@@ -112,6 +92,8 @@ const recordsQueryObject = z
     limit: int(1, TOPIC_RECORDS_MAX_LIMIT).default(TOPIC_RECORDS_DEFAULT_LIMIT),
     cursor: z.string().max(4_000, "is not a cursor this API gave out").optional(),
   })
+  // zod runs this even when a field failed its own checks, and a failed field keeps its raw
+  // input (a string where a WindowStart is typed): every value here is checked for shape first.
   .superRefine((q, ctx) => {
     if (q.offset !== undefined && q.partition === undefined) {
       ctx.addIssue({ code: "custom", path: ["offset"], message: "needs a partition: offsets are per partition" });
@@ -119,10 +101,14 @@ const recordsQueryObject = z
     if (q.offset !== undefined && (q.from !== undefined || q.to !== undefined)) {
       ctx.addIssue({ code: "custom", path: ["offset"], message: "browses from an offset, not a time window: leave out from and to" });
     }
-    if (q.from && "at" in q.from && q.to !== undefined && q.from.at > q.to) {
+    if (isInstant(q.from) && typeof q.to === "string" && q.from.at > q.to) {
       ctx.addIssue({ code: "custom", path: ["from"], message: "must not be later than to" });
     }
   });
+
+function isInstant(v: unknown): v is { at: string } {
+  return typeof v === "object" && v !== null && "at" in v;
+}
 
 export const topicRecordsQuery = z.preprocess(withoutEmpty, recordsQueryObject);
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Store } from "../db/client";
-import type { ReplayFilter } from "../http/dlq-schemas";
+import type { ReplayFilter } from "../contract/dlq";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { DEAD_LETTER_COLUMNS, DEAD_LETTER_FROM, toDeadLetterMessage, type DeadLetterMessage, type DeadLetterRow } from "./dead-letter-json";
 

@@ -36,6 +36,19 @@ export function parseQuery<S extends z.ZodType>(schema: S, req: Request): z.infe
   return parsed.data;
 }
 
+/**
+ * A route's path parameters (Next.js hands them over URL-decoded), parsed the way parseQuery
+ * parses the query string: a bad one is a 400 that names it.
+ */
+export async function parseParams<S extends z.ZodType>(schema: S, params: Promise<unknown>): Promise<z.infer<S>> {
+  const parsed = schema.safeParse(await params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new HttpError(400, `${issue.path.join(".")}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Parses a JSON body with a zod schema: 413 when too large, 400 naming the bad field. */
@@ -84,14 +97,22 @@ export async function handle(fn: () => Promise<Response>): Promise<Response> {
     if (err instanceof HttpError) return errorResponse(err.status, err.message);
     if (err instanceof ConfigError) return errorResponse(500, err.message);
     const message = publicMessage(err);
-    console.error(`flowtap: request failed: ${message}`);
     // A statement past FLOWTAP_STATEMENT_TIMEOUT_MS: the store is there but did not answer in
     // time, as a gateway's upstream would not. 504 tells it from the store being away (503).
     if (isStatementTimeout(err)) {
+      console.error(`flowtap: request failed: ${message}`);
       return errorResponse(504, "the index store did not answer in time (statement timeout): try again, or narrow the request");
     }
     // The index unreachable is a 503 the UI can explain; anything else is our fault, a 500.
-    if (isStoreUnavailable(err)) return errorResponse(503, `the index store is unavailable: ${message}`);
-    return errorResponse(500, `internal error: ${message}`);
+    if (isStoreUnavailable(err)) {
+      console.error(`flowtap: request failed: ${message}`);
+      return errorResponse(503, `the index store is unavailable: ${message}`);
+    }
+    // A bug: its text can quote the input that hit it (a TypeError names the value), so the
+    // answer carries a reference to the log line that has the text and the stack.
+    const ref = globalThis.crypto.randomUUID().slice(0, 8);
+    console.error(`flowtap: request failed (ref ${ref}): ${message}${err instanceof Error && err.stack ? `\n${err.stack}` : ""}`);
+    // A store error's description is its SQLSTATE and condition only (publicMessage): safe to say.
+    return errorResponse(500, `internal error${isStoreError(err) ? `: ${message}` : ""} (ref ${ref} in the server log)`);
   }
 }

@@ -15,12 +15,15 @@ type Routes = {
   search: typeof import("../../app/api/search/route");
   flows: typeof import("../../app/api/flows/route");
   flow: typeof import("../../app/api/flows/[correlationId]/route");
+  record: typeof import("../../app/api/records/[topic]/[partition]/[offset]/route");
   runtime: typeof import("../../server/runtime");
 };
 let r: Routes;
 
 const get = (url: string) => new Request(`http://127.0.0.1${url}`);
 const body = async (res: Response) => (await res.json()) as Record<string, unknown>;
+const recordGet = (topic: string, partition: string, offset: string) =>
+  r.record.GET(get("/api/records/x/0/0"), { params: Promise.resolve({ topic, partition, offset }) });
 const flowGet = (id: string) => r.flow.GET(get(`/api/flows/x`), { params: Promise.resolve({ correlationId: id }) });
 
 before(async () => {
@@ -41,6 +44,7 @@ before(async () => {
     search: await import("../../app/api/search/route"),
     flows: await import("../../app/api/flows/route"),
     flow: await import("../../app/api/flows/[correlationId]/route"),
+    record: await import("../../app/api/records/[topic]/[partition]/[offset]/route"),
     runtime: await import("../../server/runtime"),
   };
   await createTopics([{ topic }], broker.brokers);
@@ -87,6 +91,11 @@ test("malformed requests are 4xx with a message", async () => {
     [r.flows.GET(get("/api/flows?before=not-a-cursor")), 400, /before: /],
     [flowGet("   "), 400, /correlationId: must not be empty/],
     [flowGet(`<script>alert(1)</script>`), 404, /no events indexed/],
+    // A refinement once ran BigInt("1e999") after the regex had failed: a 500 that quoted the offset.
+    [recordGet(topic, "0", "1e999"), 400, /^offset: must be an integer from 0 to 2\^63 - 1$/],
+    [recordGet(topic, "0", "9223372036854775808"), 400, /^offset: /],
+    [recordGet(topic, "-1", "0"), 400, /^partition: /],
+    [recordGet("a/b", "0", "0"), 400, /^topic: is not a Kafka topic name/],
   ];
   for (const [pending, status, message] of cases) {
     const res = await pending;

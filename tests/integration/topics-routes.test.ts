@@ -139,6 +139,7 @@ test("hostile query strings answer 200 or a 4xx with a message, never a 500 (pro
       assert.doesNotMatch(error, /select|from events|\$\d/i);
       for (const v of [t, ...Object.values(q)]) if (v.length >= 8) assert.ok(!error.includes(v), `the message echoes a parameter: ${error}`);
     }),
-    { numRuns: 300 },
+    // The CI failure of 2026-11-30: `from` past its 64 characters reached the window check as a raw string (a 500).
+    { numRuns: 300, examples: [[topic, { from: "x".repeat(20_000) }], [topic, { from: "x".repeat(65), to: "2026-05-01T00:00:00Z" }]] },
   );
 });

@@ -20,3 +20,21 @@ test("handle answers HttpErrors as given, the store away as 503, anything else a
   const body = (await (await handle(() => Promise.reject(new HttpError(400, "q: is required")))).json()) as { error: string };
   assert.deepEqual(body, { error: "q: is required" });
 });
+
+test("a 500 says nothing of the error's text (it can quote input) and gives a reference the server log carries", async () => {
+  const logged: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void logged.push(args.join(" "));
+  try {
+    const secret = "Cannot use 'in' operator to search for 'at' in order-4711-payload";
+    const res = await handle(() => Promise.reject(new TypeError(secret)));
+    assert.equal(res.status, 500);
+    const { error } = (await res.json()) as { error: string };
+    assert.ok(!error.includes("order-4711"), error);
+    const ref = /ref ([0-9a-f]{8,})/.exec(error)?.[1];
+    assert.ok(ref, `a reference in: ${error}`);
+    assert.ok(logged.some((l) => l.includes(ref!) && l.includes(secret)), "the log has the reference and the whole message");
+  } finally {
+    console.error = original;
+  }
+});

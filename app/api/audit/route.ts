@@ -1,6 +1,6 @@
 import { getRuntime } from "@/server/runtime";
 import { handle, json, parseQuery } from "@/server/http/respond";
-import { auditQuery } from "@/server/http/schemas";
+import { auditQuery } from "@/server/contract/api";
 import { requireViewer } from "@/server/auth/authenticate";
 import { listAudit } from "@/server/replay/list-audit";
 

@@ -1,7 +1,7 @@
 import { getRuntime } from "@/server/runtime";
 import { requireViewer } from "@/server/auth/authenticate";
 import { handle, json, parseQuery } from "@/server/http/respond";
-import { dlqTopicsQuery } from "@/server/http/dlq-schemas";
+import { dlqTopicsQuery } from "@/server/contract/dlq";
 import { listDeadLetterTopics } from "@/server/dlq/list-dead-letter-topics";
 
 export function GET(req: Request): Promise<Response> {

@@ -1,7 +1,7 @@
 import { getRuntime } from "@/server/runtime";
 import { requireViewer } from "@/server/auth/authenticate";
 import { handle, HttpError, json, parseQuery } from "@/server/http/respond";
-import { flowsQuery } from "@/server/http/schemas";
+import { flowsQuery } from "@/server/contract/api";
 import { BadCursorError, listRecentFlows } from "@/server/flows/list-recent-flows";
 
 export function GET(req: Request): Promise<Response> {

@@ -1,7 +1,7 @@
 import { getRuntime } from "@/server/runtime";
 import { requireViewer } from "@/server/auth/authenticate";
 import { handle, json, parseQuery } from "@/server/http/respond";
-import { setAsideQuery } from "@/server/http/schemas";
+import { setAsideQuery } from "@/server/contract/api";
 import { listSetAside } from "@/server/tap/list-set-aside";
 
 /** Records stored degraded or quarantined, newest first. */

@@ -1,6 +1,6 @@
 import { getRuntime } from "@/server/runtime";
 import { handle, HttpError, json, parseBody } from "@/server/http/respond";
-import { replayBody } from "@/server/http/schemas";
+import { replayBody } from "@/server/contract/api";
 import { auditRefusal, requireOperator } from "@/server/auth/authenticate";
 import { writeAudit } from "@/server/replay/ledger";
 import { replayRecords, ReplayInputError } from "@/server/replay/replay-records";

@@ -1,7 +1,7 @@
 import { getRuntime } from "@/server/runtime";
 import { requireViewer } from "@/server/auth/authenticate";
 import { handle, json, parseQuery } from "@/server/http/respond";
-import { searchQuery } from "@/server/http/schemas";
+import { searchQuery } from "@/server/contract/api";
 import { searchIndex } from "@/server/flows/search-index";
 
 export function GET(req: Request): Promise<Response> {

@@ -1,6 +1,6 @@
 import { getConfig } from "@/server/config";
 import { handle, HttpError, json, parseBody } from "@/server/http/respond";
-import { signInBody } from "@/server/http/schemas";
+import { signInBody } from "@/server/contract/api";
 import { checkOrigin, checkPassword, clientAddress, endSession, identify, startSession } from "@/server/auth/authenticate";
 import { SESSION_COOKIE, SESSION_TTL_S } from "@/server/auth/session";
 

@@ -1,10 +1,9 @@
 import { getRuntime } from "@/server/runtime";
 import { requireViewer } from "@/server/auth/authenticate";
-import { handle, HttpError, json, parseQuery } from "@/server/http/respond";
-import { dlqMessagesQuery, dlqTopicParams } from "@/server/http/dlq-schemas";
+import { handle, HttpError, json, parseParams, parseQuery } from "@/server/http/respond";
+import { dlqMessagesQuery, dlqTopicParams } from "@/server/contract/dlq";
 import { BadCursorError } from "@/server/flows/list-recent-flows";
 import { listDeadLetterMessages } from "@/server/dlq/list-dead-letter-messages";
-import { parseParams } from "@/server/dlq/parse-params";
 
 export function GET(req: Request, ctx: { params: Promise<{ topic: string }> }): Promise<Response> {
   return handle(async () => {

@@ -1,7 +1,7 @@
 import { getRuntime } from "@/server/runtime";
 import { requireViewer } from "@/server/auth/authenticate";
 import { handle, HttpError, json, parseQuery } from "@/server/http/respond";
-import { correlationIdParam, flowQuery } from "@/server/http/schemas";
+import { correlationIdParam, flowQuery } from "@/server/contract/api";
 import { findFlow } from "@/server/flows/find-flow";
 import { BadCursorError } from "@/server/flows/list-recent-flows";
 

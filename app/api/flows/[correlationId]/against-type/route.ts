@@ -2,7 +2,7 @@ import { getRuntime } from "@/server/runtime";
 import { requireViewer } from "@/server/auth/authenticate";
 import { readAgainstType } from "@/server/flowmap/read-against-type";
 import { handle, HttpError, json } from "@/server/http/respond";
-import { correlationIdParam } from "@/server/http/schemas";
+import { correlationIdParam } from "@/server/contract/api";
 
 /** How this flow differs from its type's most common path, in words. */
 export function GET(req: Request, ctx: { params: Promise<{ correlationId: string }> }): Promise<Response> {

@@ -1,7 +1,7 @@
 import { getRuntime } from "@/server/runtime";
 import { requireViewer } from "@/server/auth/authenticate";
 import { handle, HttpError, json } from "@/server/http/respond";
-import { correlationIdParam } from "@/server/http/schemas";
+import { correlationIdParam } from "@/server/contract/api";
 import { consumersBehindFlow } from "@/server/lag/consumers-behind-flow";
 
 /**

@@ -1,9 +1,8 @@
 import { getRuntime } from "@/server/runtime";
 import { requireViewer } from "@/server/auth/authenticate";
-import { handle, HttpError, json, parseQuery } from "@/server/http/respond";
+import { handle, HttpError, json, parseParams, parseQuery } from "@/server/http/respond";
 import { topicParams, topicRecordsQuery } from "@/server/contract/topics";
 import { BadCursorError } from "@/server/flows/list-recent-flows";
-import { parseParams } from "@/server/dlq/parse-params";
 import { listTopicRecords } from "@/server/topics/list-topic-records";
 
 export function GET(req: Request, ctx: { params: Promise<{ topic: string }> }): Promise<Response> {

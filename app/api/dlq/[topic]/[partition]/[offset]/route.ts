@@ -1,9 +1,8 @@
 import { getRuntime } from "@/server/runtime";
 import { requireViewer } from "@/server/auth/authenticate";
-import { handle, HttpError, json } from "@/server/http/respond";
-import { dlqRecordParams } from "@/server/http/dlq-schemas";
+import { handle, HttpError, json, parseParams } from "@/server/http/respond";
+import { dlqRecordParams } from "@/server/contract/dlq";
 import { findDeadLetterMessage } from "@/server/dlq/find-dead-letter-message";
-import { parseParams } from "@/server/dlq/parse-params";
 
 // One dead letter with its stack trace, which the list leaves out to stay small.
 export function GET(req: Request, ctx: { params: Promise<{ topic: string; partition: string; offset: string }> }): Promise<Response> {

@@ -1,5 +1,6 @@
 // Input schemas of the HTTP API; route handlers parse with them, client hooks take their types.
 import { z } from "zod";
+import { kafkaOffset, kafkaOffsetInBody, partition, topicName } from "./fields";
 
 // Messages name no parameter: the route prefixes the parameter's name.
 const text = (max: number) =>
@@ -34,9 +35,9 @@ export const replayBody = z.object({
   records: z
     .array(
       z.object({
-        topic: z.string().min(1).max(249),
+        topic: topicName,
         partition: z.number().int().min(0).max(2 ** 31 - 1),
-        offset: z.union([z.string().regex(/^\d{1,19}$/, "must be a decimal offset"), z.number().int().min(0).transform(String)]),
+        offset: kafkaOffsetInBody,
       }),
     )
     .min(1, "must name at least one record")
@@ -44,7 +45,7 @@ export const replayBody = z.object({
   force: z.boolean().default(false),
   dryRun: z.boolean().default(false),
   /** Target topics replayed to although outside FLOWTAP_REPLAY_TARGETS: named exactly, never a pattern. */
-  allowTargets: z.array(z.string().min(1).max(249)).max(100).default([]),
+  allowTargets: z.array(topicName).max(100).default([]),
 });
 
 export const signInBody = z.object({ name: z.string().min(1).max(100), password: z.string().min(1).max(1000) });
@@ -58,28 +59,41 @@ export type ReplayBody = z.infer<typeof replayBody>;
 
 const RANGE = /^(\d{1,4})(m|h|d)$/;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** Lag history reaches back 30 days at most (the rollups' retention). */
+const MAX_LAG_SINCE_MS = 30 * UNIT_MS.d;
+export const LAG_SINCE_HINT = "must be a range like 15m, 6h, 7d (at most 30d) or an ISO time in the last 30 days";
+
+/** A range back from now, or an instant; the route resolves it against its clock (lagSinceMs). */
+export type LagSince = { range: number } | { at: number };
 
 /** `since`: a range back from now (15m, 1h, 7d) or an ISO 8601 instant; at most 30 days back. */
 export const lagQuery = z.object({
   group: z.string().min(1).max(255).optional(),
   since: z
     .string()
+    .max(64, LAG_SINCE_HINT)
     .default("1h")
-    .transform((s, ctx) => {
+    .transform((s, ctx): LagSince => {
       const m = RANGE.exec(s);
-      const ms = m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : Date.now() - Date.parse(s);
-      if (Number.isNaN(ms) || ms <= 0 || ms > 30 * UNIT_MS.d) {
-        ctx.addIssue({ code: "custom", message: "must be a range like 15m, 6h, 7d (at most 30d) or an ISO time in the last 30 days" });
-        return z.NEVER;
-      }
-      return ms;
+      const range = m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : null;
+      if (range !== null && range > 0 && range <= MAX_LAG_SINCE_MS) return { range };
+      const at = range === null ? Date.parse(s) : NaN;
+      if (!Number.isNaN(at)) return { at };
+      ctx.addIssue({ code: "custom", message: LAG_SINCE_HINT });
+      return z.NEVER;
     }),
 });
+
+/** The start of the lag window in ms, or null when an instant lies in the future or past 30 days. */
+export function lagSinceMs(since: LagSince, nowMs: number): number | null {
+  if ("range" in since) return nowMs - since.range;
+  return since.at < nowMs && nowMs - since.at <= MAX_LAG_SINCE_MS ? since.at : null;
+}
 
 export const setAsideQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) });
 
 export const rawRecordParams = z.object({
-  topic: z.string().min(1).max(249),
-  partition: z.coerce.number().int().min(0).max(2 ** 31 - 1),
-  offset: z.string().regex(/^\d{1,19}$/, "offset must be a decimal integer").refine((o) => BigInt(o) <= 9223372036854775807n, "offset past int64"),
+  topic: topicName,
+  partition,
+  offset: kafkaOffset,
 });
