@@ -10,6 +10,9 @@ import { FLOWMAP_MAX_EVENTS, parseFlowTypes, type FlowmapOptions } from "./flowm
 
 export class ConfigError extends Error {}
 
+/** Event types that end a flow, by default. */
+export const DEFAULT_TERMINAL_EVENTS = /(Completed|Cancelled|Canceled|Rejected|Closed|Finished)$/i;
+
 const regex = (name: string) =>
   z.string().transform((s, ctx) => {
     try {
@@ -51,7 +54,7 @@ const envSchema = z.object({
   FLOWTAP_STATEMENT_TIMEOUT_MS: intIn(100, 3_600_000).default(30_000),
   FLOWTAP_STUCK_AFTER_S: intIn(10, 30 * 86400).default(300),
   FLOWTAP_STALL_AFTER_S: intIn(5, 86400).default(60),
-  FLOWTAP_TERMINAL_EVENTS: regex("FLOWTAP_TERMINAL_EVENTS").default(/(Completed|Cancelled|Canceled|Rejected|Closed|Finished)$/i),
+  FLOWTAP_TERMINAL_EVENTS: regex("FLOWTAP_TERMINAL_EVENTS").default(DEFAULT_TERMINAL_EVENTS),
   FLOWTAP_LAG_INTERVAL_S: intIn(1, 3600).default(10),
   FLOWTAP_LAG: onOff.default("on"),
   FLOWTAP_LAG_GROUPS_INCLUDE: regex("FLOWTAP_LAG_GROUPS_INCLUDE").default(/.*/),

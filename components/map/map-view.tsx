@@ -41,7 +41,7 @@ function Pickers({ range, compare, onRange, onCompare }: { range: string; compar
 }
 
 
-/** A few queued events are the pass's normal two seconds; say so only past this many. */
+/** A few queued events are the pass's normal second; say so only past this many. */
 const QUEUED_NOTE_AT = 1000;
 export function MapView() {
   const [params, setParams] = useUrlParams();
@@ -74,6 +74,12 @@ export function MapView() {
           {query.isFetching && <span className="muted small">updating…</span>}
         </div>
         {query.isError && answer && <p className={s.note} role="status">Refreshing failed ({errorText(query.error)}); showing the last answer.</p>}
+        {answer && !answer.maintained.on && (
+          <p className={s.note} role="status" data-testid="map-off">
+            The tap does not maintain the flow map (FLOWTAP_FLOWMAP=off){answer.maintained.since ? ` since ${formatLocal(answer.maintained.since).slice(0, 16)}` : ""}:
+            flows indexed since then are not on it. Turned on again, it is rebuilt from the index.
+          </p>
+        )}
         {answer && answer.queued.events >= QUEUED_NOTE_AT && (
           <p className={s.note} role="status" data-testid="map-queued">
             The map is {answer.queued.events.toLocaleString()}

@@ -27,20 +27,10 @@ async function firstLoadJs(base: string, path: string): Promise<number> {
   return total;
 }
 
-export async function benchBrowser(
-  env: Record<string, string>,
-  ids: { small: string; large: string },
-  workDir: string,
-  log: (s: string) => void,
-  /** Steps the map must show (3 types × 12): the store's aggregates must hold them in the last hour. */
-  mapSteps?: number,
-): Promise<BrowserBench> {
-  if (buildIsStale(root)) {
-    log("building the app for the browser benchmark");
-    await runBuild(root, () => {});
-  }
+/** A production server (tap off) on `env` until `fn` ends. */
+async function withServer<T>(env: Record<string, string>, workDir: string, name: string, fn: (base: string) => Promise<T>): Promise<T> {
   const port = await freePort();
-  const server = startWebServer({ root, port, env: { ...process.env, ...env, FLOWTAP_TAP: "off" }, logFile: join(workDir, "web.log") });
+  const server = startWebServer({ root, port, env: { ...process.env, ...env, FLOWTAP_TAP: "off" }, logFile: join(workDir, `${name}.log`) });
   const base = `http://127.0.0.1:${port}`;
   try {
     for (let i = 0; i < 120; i++) {
@@ -48,11 +38,30 @@ export async function benchBrowser(
       if (ok) break;
       await new Promise((r) => setTimeout(r, 500));
     }
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
-    const timeToClickable = async (id: string) => {
+    return await fn(base);
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function benchBrowser(
+  env: Record<string, string>,
+  ids: { small: string; large: string },
+  workDir: string,
+  log: (s: string) => void,
+  /** /map over a store of its own (env overrides, e.g. DATABASE_URL) that holds `steps` steps in the last hour (3 types × 12). */
+  map?: { steps: number; env: Record<string, string> },
+): Promise<BrowserBench> {
+  if (buildIsStale(root)) {
+    log("building the app for the browser benchmark");
+    await runBuild(root, () => {});
+  }
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+  try {
+    const timeToClickable = async (base: string, id: string) => {
       const samples: number[] = [];
       for (let run = 0; run < 7; run++) {
         const page = await browser.newPage();
@@ -67,7 +76,7 @@ export async function benchBrowser(
       samples.sort((a, b) => a - b);
       return percentile(samples, 50);
     };
-    const timeMap = async (steps: number) => {
+    const timeMap = async (base: string, steps: number) => {
       const samples: number[] = [];
       for (let run = 0; run < 8; run++) {
         const page = await browser.newPage();
@@ -82,14 +91,20 @@ export async function benchBrowser(
       samples.sort((a, b) => a - b);
       return percentile(samples, 50);
     };
-    await timeToClickable(ids.small);
-    const ms10 = await timeToClickable(ids.small);
-    const ms1000 = await timeToClickable(ids.large);
+    const pages = await withServer(env, workDir, "web", async (base) => {
+      await timeToClickable(base, ids.small);
+      const ms10 = await timeToClickable(base, ids.small);
+      const ms1000 = await timeToClickable(base, ids.large);
+      return { ms10, ms1000, jsHome: await firstLoadJs(base, "/"), jsFlow: await firstLoadJs(base, `/flows/${encodeURIComponent(ids.small)}`) };
+    });
     // A failure here costs this figure only (logged), not the run's others.
-    const mapMs = mapSteps ? await timeMap(mapSteps).catch((err: unknown) => (log(`browser: /map not timed: ${String(err)}`), null)) : null;
-    await browser.close();
-    return { ms10, ms1000, mapMs, jsHome: await firstLoadJs(base, "/"), jsFlow: await firstLoadJs(base, `/flows/${encodeURIComponent(ids.small)}`) };
+    const mapMs = map
+      ? await withServer({ ...env, ...map.env }, workDir, "web-map", (base) => timeMap(base, map.steps)).catch(
+          (err: unknown) => (log(`browser: /map not timed: ${String(err)}`), null),
+        )
+      : null;
+    return { ...pages, mapMs };
   } finally {
-    await server.stop();
+    await browser.close();
   }
 }

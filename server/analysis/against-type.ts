@@ -4,7 +4,7 @@
 // ≥ 20 samples (fewer make the p95 little more than their maximum).
 import type { AgainstTypeFinding } from "../contract/against-type";
 import type { LatencyStats } from "../contract/flowmap";
-import type { FlowTransition } from "./flow-path";
+import type { FlowTransition } from "./flow-contribution";
 import { formatMs, formatPercent, stepName, transitionKey } from "./map-changes";
 
 export const SLOW_FACTOR = 1.5;

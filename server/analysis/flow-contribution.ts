@@ -129,6 +129,42 @@ function dlqStep(d: FlowEvent, path: readonly PathEvent[]): StepStat | undefined
   return path.at(-1)?.stat;
 }
 
+/**
+ * The flow's transitions: from the cause when the event names an earlier one of the flow, else
+ * from the previous path event; only where the step changes, and once per flow per (from, to), at
+ * its first occurrence (so a transition's count is flows, as a step's is).
+ */
+function links(path: readonly PathEvent[], firstDelivery: ReadonlyMap<string, number>): Array<{ from: PathEvent; to: PathEvent }> {
+  const out: Array<{ from: PathEvent; to: PathEvent }> = [];
+  const linked = new Set<string>();
+  path.forEach((cur, i) => {
+    const cause = cur.e.causationId === null ? undefined : firstDelivery.get(cur.e.causationId);
+    const from = cause !== undefined && cause < i ? path[cause]! : i > 0 ? path[i - 1]! : undefined;
+    if (!from || from.stat === cur.stat) return;
+    const pair = `${from.stat.key}\u0000${cur.stat.key}`;
+    if (linked.has(pair)) return;
+    linked.add(pair);
+    out.push({ from, to: cur });
+  });
+  return out;
+}
+
+export interface FlowTransition {
+  /** Step keys (stepKey), as the map's transition rows name them. */
+  from: string;
+  to: string;
+  ms: number;
+}
+
+/**
+ * One flow's transitions with their times, linked exactly as the writer links them for the map:
+ * the flow page compares them with its type's p95s (server/analysis/against-type.ts).
+ */
+export function flowTransitions(events: readonly FlowEvent[]): FlowTransition[] {
+  const { path, firstDelivery } = walk([...events].sort(byPosition));
+  return links(path, firstDelivery).map(({ from, to }) => ({ from: from.stat.key, to: to.stat.key, ms: to.e.ts - from.e.ts }));
+}
+
 /** The rows one flow adds to the map, and its flowmap_members row; null when it adds nothing. */
 export function contribution(events: readonly FlowEvent[], config: ContributionConfig): FlowContribution | null {
   if (events.length === 0 || events.length > config.maxEvents) return null;
@@ -153,22 +189,11 @@ export function contribution(events: readonly FlowEvent[], config: ContributionC
     const t = minute(s.firstTs);
     rows.push(row(`${flowType}\u0000${s.key}`, "steps", t, [flowType, s.step.service, s.step.eventType], [1, s.events, s.dlq, s.duplicates, s.outOfOrder]));
   }
-  // Transitions: from the cause when the event names an earlier one of the flow, else from the
-  // previous path event; only where the step changes, and once per flow per (from, to), at its
-  // first occurrence (so a transition's count is flows, as a step's is). As the flow page links
-  // them (server/analysis/flow-path.ts).
-  const linked = new Set<string>();
-  path.forEach((cur, i) => {
-    const cause = cur.e.causationId === null ? undefined : firstDelivery.get(cur.e.causationId);
-    const from = cause !== undefined && cause < i ? path[cause]! : i > 0 ? path[i - 1]! : undefined;
-    if (!from || from.stat === cur.stat) return;
-    const pair = `${from.stat.key}\u0000${cur.stat.key}`;
-    if (linked.has(pair)) return;
-    linked.add(pair);
-    const bucket = bucketOf(cur.e.ts - from.e.ts);
-    const key = [flowType, from.stat.step.service, from.stat.step.eventType, cur.stat.step.service, cur.stat.step.eventType, bucket];
-    rows.push(row(`${flowType}\u0000${pair}\u0000${bucket}`, "transitions", minute(cur.e.ts), key, [1]));
-  });
+  for (const { from, to } of links(path, firstDelivery)) {
+    const bucket = bucketOf(to.e.ts - from.e.ts);
+    const key = [flowType, from.stat.step.service, from.stat.step.eventType, to.stat.step.service, to.stat.step.eventType, bucket];
+    rows.push(row(`${flowType}\u0000${from.stat.key}\u0000${to.stat.key}\u0000${bucket}`, "transitions", minute(to.e.ts), key, [1]));
+  }
   const lastStep = path.at(-1)?.stat.step ?? { service: "", eventType: "" };
   const lastKey = path.at(-1)?.stat.key ?? stepKey(lastStep);
   rows.push(row(`${flowType}\u0000${lastKey}\u0000${status}`, "stops", minute(last.ts), [flowType, lastStep.service, lastStep.eventType, status], [1]));

@@ -169,8 +169,17 @@ export interface FlowTypeMap extends TypeTotals {
   changes: MapChange[];
 }
 
+/** Whether the tap maintains the map (server/flowmap/settings.ts). */
+export interface MapMaintained {
+  /** False while FLOWTAP_FLOWMAP=off: the map stands as it was when turned off. */
+  on: boolean;
+  /** When the settings last changed (turned off, or rebuilt from the index); null before any tap recorded them. */
+  since: string | null;
+}
+
 export interface FlowMapAnswer {
   window: MapWindow;
+  maintained: MapMaintained;
   baseline: MapBaseline | null;
   /** Open flows whose last event is older than this are stuck. */
   stuckBefore: string;

@@ -30,6 +30,7 @@ import { describeStoreError, storeErrorCode } from "../db/errors";
 import type { FlowmapOptions } from "./options";
 import { NO_OUTCOME, syncFlows, type FlowmapOutcome } from "./sync-flows";
 import { inTransaction } from "./transaction";
+import { reconcileFlowmapSettings } from "./settings";
 import { FLOWMAP_PASS_LOCK } from "./write-flowmap";
 
 /**
@@ -178,7 +179,30 @@ export function startFlowmapPasses(
   tapBusy: () => boolean = () => false,
 ): FlowmapPasses {
   const lag: FlowmapLag = { pending: null, behindSince: null, lastPassAt: null, lastError: null };
-  if (!options.enabled) return { lag: () => lag, stop: async () => {} };
+  // Before any pass: the map must be for these settings (server/flowmap/settings.ts). Retried each
+  // tick while the store is away; off, that is all there is to do.
+  let reconciled = false;
+  const reconcile = async (): Promise<void> => {
+    if (reconciled) return;
+    await reconcileFlowmapSettings(store, options, terminalEvents, log);
+    reconciled = true;
+  };
+  if (!options.enabled) {
+    let trying = false;
+    const offTimer = setInterval(() => {
+      if (reconciled) return clearInterval(offTimer);
+      if (trying) return;
+      trying = true;
+      reconcile()
+        .catch((err: unknown) => {
+          const message = describeStoreError(err);
+          if (lag.lastError !== message) log(`flow map: cannot record that it is off, retrying: ${message}`);
+          lag.lastError = message;
+        })
+        .finally(() => (trying = false));
+    }, PASS_EVERY_MS);
+    return { lag: () => lag, stop: async () => clearInterval(offTimer) };
+  }
   let stopped = false;
   let cursor: string | null = null;
   let loggedBehindAt = 0;
@@ -194,6 +218,7 @@ export function startFlowmapPasses(
 
   const round = async (): Promise<void> => {
     try {
+      await reconcile();
       // The tap is writing and the map is not far behind: one pass now and then, the store is the tap's.
       if (tapBusy()) await recount(false);
       const farBehind = (lag.pending ?? 0) >= BUSY_BACKLOG_ROWS;

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import type { AgainstTypeAnswer } from "../contract/against-type";
 import { DAY_MS, HOUR_MS } from "../contract/flowmap";
 import { compareWithType } from "../analysis/against-type";
-import { flowTransitions, type PathEvent } from "../analysis/flow-path";
+import { flowTransitions, type FlowEvent } from "../analysis/flow-contribution";
 import type { Store } from "../db/client";
 import { isoTs } from "../db/sql";
 import { histogramsOf, latencyOf, variantSteps } from "./read-assemble";
@@ -17,7 +17,10 @@ import { coverage, isoOf, type Window } from "./read-window";
 const MAX_EVENTS = 2000;
 
 type Member = { flow_type: string; status: "open" | "completed" | "dlq"; last_seen: string; path: string[]; stuck: boolean };
-type EventRow = { ts: string; service: string | null; event_type: string | null; event_id: string | null; causation_id: string | null; is_dlq: boolean };
+type EventRow = {
+  topic: string; partition: number; offset: string; ts: number; service: string | null; event_type: string | null;
+  event_id: string | null; causation_id: string | null; is_dlq: boolean;
+};
 
 /** 24 h up to the flow's last event, rounded up to the hour (whole hour rows), or up to now. */
 export function comparisonWindow(lastSeenMs: number, nowMs: number): Window {
@@ -40,19 +43,20 @@ export async function readAgainstType(store: Store, input: { correlationId: stri
     readVariantRows(store, c, 1, member.flow_type),
     readTransitionRows(store, c, member.flow_type),
     store.rows<EventRow>(sql`
-      SELECT ${isoTs(sql`ts`)} AS ts, service, event_type, event_id, causation_id, is_dlq
+      SELECT topic, partition, "offset"::text AS "offset", (extract(epoch FROM ts) * 1000)::float8 AS ts, service, event_type, event_id, causation_id, is_dlq
       FROM events WHERE correlation_id = ${input.correlationId} ORDER BY ts LIMIT ${MAX_EVENTS}`),
   ]);
   const top = variants[0];
   const total = flows[0]?.flows ?? 0;
   const commonPath = top ? { steps: variantSteps(top.steps), flows: top.flows, share: total > 0 ? top.flows / total : 0 } : null;
   const latency = new Map([...histogramsOf(transitions)].map(([k, h]) => [k, latencyOf(h)]));
-  const pathEvents: PathEvent[] = events.map((e) => ({
-    timestamp: e.ts, service: e.service, eventType: e.event_type, eventId: e.event_id, causationId: e.causation_id, dlq: e.is_dlq,
+  const flowEvents: FlowEvent[] = events.map((e) => ({
+    topic: e.topic, partition: e.partition, offset: e.offset, ts: e.ts, eventId: e.event_id, eventType: e.event_type,
+    eventVersion: null, service: e.service, causationId: e.causation_id, isDlq: e.is_dlq,
   }));
   const { findings, summary } = compareWithType({
     type: member.flow_type, path: member.path, status: member.status, stuck: member.stuck, common: commonPath,
-    transitions: flowTransitions(pathEvents), latency,
+    transitions: flowTransitions(flowEvents), latency,
   });
   return {
     correlationId: input.correlationId, flowType: member.flow_type, status: member.status, stuck: member.stuck,

@@ -9,6 +9,7 @@ import { readFlowsRows, readStepRows, readStopRows, readTransitionRows, readVari
 import { baselineLabel } from "../analysis/map-changes";
 import { baselineOf, coverage, isoOf, resolveWindow, type Window } from "./read-window";
 import { queuedEvents } from "./queued";
+import { readMaintained } from "./settings";
 
 /** Variants listed per type: the common paths; the long tail of one-off paths says little on a map. */
 export const MAX_VARIANTS = 20;
@@ -43,10 +44,11 @@ export async function readFlowMap(store: Store, input: ReadMapInput): Promise<Fl
   const w = resolveWindow(input.query, nowMs);
   const b = baselineOf(w, input.query.compare);
   const stuckBeforeMs = nowMs - input.stuckAfterMs;
-  const [cur, base, queued] = await Promise.all([
+  const [cur, base, queued, maintained] = await Promise.all([
     readWindow(store, w, stuckBeforeMs, input.query.type, true),
     b ? readWindow(store, b, stuckBeforeMs, input.query.type, false) : null,
     queuedEvents(store),
+    readMaintained(store),
   ]);
   const types = assembleMap(cur, base);
   if (b) {
@@ -54,6 +56,7 @@ export async function readFlowMap(store: Store, input: ReadMapInput): Promise<Fl
   }
   return {
     window: { since: isoOf(w.sinceMs), until: isoOf(w.untilMs) },
+    maintained,
     baseline: b && input.query.compare !== "none" ? { since: isoOf(b.sinceMs), until: isoOf(b.untilMs), compare: input.query.compare } : null,
     stuckBefore: isoOf(stuckBeforeMs),
     queued,

@@ -8,6 +8,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
+import { sql } from "drizzle-orm";
 import { openStore } from "../../server/db/client";
 import { stepKey } from "../../server/analysis/steps";
 import { brokers, createTopics, freshDatabase, produce, uniqueName, waitFor } from "../integration/harness";
@@ -20,9 +21,10 @@ const topic = `e2emap-${run}.orders`;
 let app: App;
 let browser: Browser;
 let candidates: SimFlow[];
+let databaseUrl: string;
 
 before(async () => {
-  const databaseUrl = await freshDatabase();
+  databaseUrl = await freshDatabase();
   await createTopics([{ topic }]);
   app = await startApp({ KAFKA_BROKERS: brokers(), DATABASE_URL: databaseUrl, FLOWTAP_TOPICS_INCLUDE: `^e2emap-${run}\\.` });
   // Relative to now, after the build: the fault began 28 min ago, stuck means 5 min without an event.
@@ -113,4 +115,25 @@ test("the map works from the keyboard: a focused step opens its flows with Enter
   assert.equal(await page.locator('[data-testid="map-change"]').count(), 0, "no baseline, no changes");
   await page.keyboard.press("Escape");
   await list.waitFor({ state: "detached" });
+});
+
+test("a map the tap no longer maintains says so, and since when", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${app.url}/map`);
+  await page.locator('[data-testid="map-type"]').first().waitFor();
+  assert.equal(await page.getByTestId("map-off").count(), 0, "maintained: no note");
+  // What a tap started with FLOWTAP_FLOWMAP=off records (server/flowmap/settings.ts); this app's
+  // tap reconciles only at its start, so the row stays as set here.
+  const store = await openStore({ databaseUrl, dataDir: "" });
+  try {
+    await store.rows(sql`UPDATE flowmap_settings SET fingerprint = 'off', changed_at = '2026-04-25T09:52:00Z' WHERE id = 1`);
+    await page.reload();
+    const note = page.getByTestId("map-off");
+    await note.waitFor();
+    assert.match(await note.innerText(), /does not maintain the flow map \(FLOWTAP_FLOWMAP=off\) since 2026-04-25/);
+    // The map still shows what it had: the note explains it, it does not replace it.
+    assert.ok((await page.locator('[data-testid="map-type"]').count()) > 0);
+  } finally {
+    await store.close();
+  }
 });

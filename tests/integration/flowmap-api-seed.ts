@@ -7,6 +7,9 @@ import type { Store } from "../../server/db/client";
 import { flowmapFlows, flowmapMembers, flowmapSteps, flowmapStops, flowmapTransitions, flowmapVariants } from "../../server/db/schema/flowmap";
 import { bucketOf } from "../../server/analysis/sketch";
 import { stepKey, type Step } from "../../server/analysis/steps";
+import { DEFAULT_TERMINAL_EVENTS } from "../../server/config";
+import { DEFAULT_FLOWMAP } from "../../server/flowmap/options";
+import { reconcileFlowmapSettings } from "../../server/flowmap/settings";
 
 export interface SimFlow {
   id: string;
@@ -85,6 +88,10 @@ async function insertChunks<T>(items: T[], write: (chunk: T[]) => Promise<unknow
 
 /** Writes the flows' aggregate rows and members. */
 export async function seed(store: Store, flows: readonly SimFlow[]): Promise<void> {
+  // As a tap with the default settings leaves an empty index: the map is recorded as built for
+  // them, so a tap started on this store does not take the seeded map for one of other settings.
+  const r = await reconcileFlowmapSettings(store, DEFAULT_FLOWMAP, DEFAULT_TERMINAL_EVENTS, () => {});
+  if (r.action !== "recorded" && r.action !== "unchanged") throw new Error(`seed wants a store without a map, got ${r.action}`);
   const rows = rowsOf(flows);
   for (const table of Object.keys(tables) as Table[]) {
     const list = [...rows.map.values()].filter((r) => r.table === table).map((r) => ({ ...r.row, ...r.counts }));

@@ -3,7 +3,7 @@
 // order, in batches, with rewinds (a crash before the commit re-reads what was written).
 import assert from "node:assert/strict";
 import type { Store } from "../../server/db/client";
-import { defaultExtractConfig, extractRecord, type RawRecord } from "../../server/extract";
+import { defaultExtractConfig, extractRecord, type ExtractedRecord, type RawRecord } from "../../server/extract";
 import { nonZero, toRecord, type RowSet } from "../../server/analysis/flowmap-rows";
 import type { ContributionConfig } from "../../server/analysis/flow-contribution";
 import type { FlowmapOptions } from "../../server/flowmap/options";
@@ -13,6 +13,20 @@ import { writeRecords } from "../../server/tap/write-records";
 import { prng } from "./flowmap-gen";
 
 export const TERMINAL = /(Completed|Cancelled)$/;
+
+/**
+ * A maker of extracted records on one topic and partition, offsets counting up: the map's inputs
+ * without a Kafka record to extract them from.
+ */
+export function recordMaker(topic: string): (cid: string, eventType: string, ts: number) => ExtractedRecord {
+  let offset = 0;
+  return (cid, eventType, ts) => ({
+    topic, partition: 0, offset: String(offset++), timestamp: new Date(ts).toISOString(), key: null, keyBinary: false,
+    correlationId: cid, correlationFromTrace: false, traceId: null, causationId: null, eventId: `${cid}-${offset}`, eventType, eventVersion: null,
+    service: "svc", headers: {}, valueKind: "null", valueJson: "null", valueTruncated: false, size: 0, tombstone: false, isDlq: false, dlq: null,
+    anomalies: [], encoding: null, decodeError: null,
+  }) as ExtractedRecord;
+}
 
 const lines = (rows: RowSet) => nonZero(rows).map((r) => JSON.stringify(toRecord(r))).sort();
 

@@ -6,25 +6,16 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { sql } from "drizzle-orm";
 import { openStore, type Store } from "../../server/db/client";
-import type { ExtractedRecord } from "../../server/extract";
 import type { FlowmapOptions } from "../../server/flowmap/options";
 import { drainFlowmap, pendingRows, startFlowmapPasses } from "../../server/flowmap/pass";
 import { readFlowMap } from "../../server/flowmap/read-map";
 import { flowmapQuery } from "../../server/contract/flowmap";
 import { writeRecords } from "../../server/tap/write-records";
-import { TERMINAL } from "./flowmap-compare";
+import { recordMaker, TERMINAL } from "./flowmap-compare";
 import { tempDir, waitFor } from "./harness";
 
 const FLOWMAP: FlowmapOptions = { enabled: true, flowTypes: [], maxEvents: 1000 };
-let offset = 0;
-function rec(cid: string, eventType: string, at: number): ExtractedRecord {
-  return {
-    topic: "live", partition: 0, offset: String(offset++), timestamp: new Date(at).toISOString(), key: null, keyBinary: false,
-    correlationId: cid, correlationFromTrace: false, traceId: null, causationId: null, eventId: `${cid}-${eventType}`, eventType, eventVersion: null,
-    service: "svc", headers: {}, valueKind: "null", valueJson: "null", valueTruncated: false, size: 0, tombstone: false, isDlq: false, dlq: null,
-    anomalies: [], encoding: null, decodeError: null,
-  } as ExtractedRecord;
-}
+const rec = recordMaker("live");
 
 let store: Store | undefined;
 after(async () => store?.close());

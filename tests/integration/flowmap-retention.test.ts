@@ -11,20 +11,12 @@ import { drainFlowmap } from "../../server/flowmap/pass";
 import { NO_OUTCOME, addOutcomes, type FlowmapOutcome } from "../../server/flowmap/sync-flows";
 import { pruneIndex } from "../../server/retention/prune-index";
 import { writeRecords as writeOnly } from "../../server/tap/write-records";
-import { TERMINAL } from "./flowmap-compare";
+import { recordMaker, TERMINAL } from "./flowmap-compare";
 import { freshDatabase, tempDir } from "./harness";
 
 const DAY = 86_400_000;
 const NOW = Date.now();
-let offset = 0;
-function rec(cid: string, eventType: string, ts: number): ExtractedRecord {
-  return {
-    topic: "ret", partition: 0, offset: String(offset++), timestamp: new Date(ts).toISOString(), key: null, keyBinary: false,
-    correlationId: cid, correlationFromTrace: false, traceId: null, causationId: null, eventId: `${cid}-${offset}`, eventType, eventVersion: null,
-    service: "svc", headers: {}, valueKind: "null", valueJson: "null", valueTruncated: false, size: 0, tombstone: false, isDlq: false, dlq: null,
-    anomalies: [], encoding: null, decodeError: null,
-  } as ExtractedRecord;
-}
+const rec = recordMaker("ret");
 
 /** The write and the pass run to completion, as the tap's passes would shortly after. */
 async function writeRecords(s: Store, records: ExtractedRecord[], terminal: RegExp, flowmap: FlowmapOptions): Promise<void> {

@@ -6,7 +6,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { contribution, grainRows, type ContributionConfig, type FlowEvent, type Member } from "../../server/analysis/flow-contribution";
+import { contribution, flowTransitions, grainRows, type ContributionConfig, type FlowEvent, type Member } from "../../server/analysis/flow-contribution";
+import { bucketOf } from "../../server/analysis/sketch";
+import { stepKey } from "../../server/analysis/steps";
 import { flowDelta } from "../../server/analysis/flow-delta";
 import { addAll, expandGrains, nonZero, toRecord, type AggRow, type RowSet } from "../../server/analysis/flowmap-rows";
 
@@ -14,7 +16,8 @@ const REGRESSION_SEEDS: number[] = [];
 const T0 = Date.UTC(2026, 3, 25, 9, 58, 0);
 
 const TYPES = ["OrderCreated", "PaymentProcessed", "InventoryReserved", "OrderCompleted", "OrderUpdated.v2", "OrderUpdated"];
-const SERVICES = ["order", "payment", "inventory", null];
+// "pay\u001fment": a name holding the step key's separator (stripped in keys and stored names alike).
+const SERVICES = ["order", "payment", "inventory", "pay\u001fment", null];
 const TOPICS = ["orders", "payments", "orders.DLT"];
 
 /** One generated event; ids and causes from a small pool so duplicates and causation links happen. */
@@ -103,4 +106,23 @@ test("a recorded contribution that the events no longer give freezes the flow", 
   assert.equal(flowDelta(recorded, [], [e(2, "B")], config, into), "frozen", "its events are gone");
   assert.equal(into.size, 0, "a frozen flow adds nothing");
   assert.notEqual(flowDelta(recorded, [e(1, "A")], [e(1, "A"), e(2, "B")], config, into), "frozen");
+});
+
+test("the flow page's transitions are the ones the map counts for the flow: same pairs, same latency buckets (property)", () => {
+  fc.assert(
+    fc.property(flowArb, configArb, (events, config) => {
+      const c = contribution(events, config);
+      fc.pre(c !== null);
+      const counted = c!.rows
+        .filter((r) => r.table === "transitions")
+        .map((r) => {
+          const [, fs, fe, ts, te, bucket] = r.key as [string, string, string, string, string, number];
+          return `${stepKey({ service: fs, eventType: fe })} → ${stepKey({ service: ts, eventType: te })} @${bucket}`;
+        })
+        .sort();
+      const shown = flowTransitions(events).map((t) => `${t.from} → ${t.to} @${bucketOf(t.ms)}`).sort();
+      assert.deepEqual(shown, counted);
+    }),
+    { numRuns: 500 },
+  );
 });

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { compareWithType, type AgainstTypeInput } from "../../server/analysis/against-type";
-import { flowTransitions, type PathEvent } from "../../server/analysis/flow-path";
+import { flowTransitions, type FlowEvent } from "../../server/analysis/flow-contribution";
 import { stepKey } from "../../server/analysis/steps";
 
 const k = (eventType: string, service = "svc") => stepKey({ service, eventType });
@@ -51,15 +51,17 @@ describe("against the common path", () => {
 });
 
 describe("a flow's own transitions", () => {
-  const ev = (eventType: string, s: number, over: Partial<PathEvent> = {}): PathEvent => ({
-    timestamp: new Date(Date.UTC(2026, 3, 25, 14) + s * 1000).toISOString(), service: "svc", eventType, eventId: `${eventType}-${s}`, causationId: null, dlq: false, ...over,
+  let offset = 0;
+  const ev = (eventType: string, s: number, over: Partial<FlowEvent> = {}): FlowEvent => ({
+    topic: "t", partition: 0, offset: String(offset++), ts: Date.UTC(2026, 3, 25, 14) + s * 1000, service: "svc", eventType,
+    eventId: `${eventType}-${s}`, eventVersion: null, causationId: null, isDlq: false, ...over,
   });
   test("in time order, from the cause when named, without dead letters, duplicates or self-links", () => {
     const events = [
       ev("PaymentProcessed", 1),
       ev("OrderCreated", 0, { eventId: "o1" }),
       ev("PaymentProcessed", 1.5, { eventId: "PaymentProcessed-1" }), // a second delivery
-      ev("PaymentProcessed", 2, { dlq: true }),
+      ev("PaymentProcessed", 2, { isDlq: true }),
       ev("InventoryReserved", 3),
       ev("InventoryReserved", 3.5),
       ev("EmailSent", 5, { causationId: "o1" }),

@@ -142,3 +142,14 @@ export const flowmapPending = pgTable(
   },
   (t) => [primaryKey({ name: "flowmap_pending_pk", columns: [t.topic, t.partition, t.offset] }), index("flowmap_pending_flow_idx").on(t.correlationId)],
 );
+
+/**
+ * What the map was built with, one row (id 1): the flow types, the terminal events, the event cap
+ * and the contribution's version, or "off". The tap compares it at start (server/flowmap/settings.ts):
+ * different settings, or events indexed with no row (an install from before the map), mean a rebuild.
+ */
+export const flowmapSettings = pgTable("flowmap_settings", {
+  id: smallint("id").primaryKey(),
+  fingerprint: text("fingerprint").notNull(),
+  changedAt: timestamp("changed_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+});
