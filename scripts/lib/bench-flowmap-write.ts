@@ -5,7 +5,7 @@
 // The runs alternate (off, on, off, on …) into fresh databases, so drift on a shared machine hits
 // both; each figure is the median of its runs. Target (issue 12): on ≥ 85 % of off.
 //
-// scripts/bench.ts calls benchFlowmapWrite with its broker, data and PostgreSQL server. Alone, on a
+// A development tool (npm run bench measures the ratio itself, on, off, off, on). Alone, on a
 // small data set while developing:
 //   node --conditions=react-server --import tsx scripts/lib/bench-flowmap-write.ts   (BENCH_RECORDS=100000)
 import { spawn } from "node:child_process";

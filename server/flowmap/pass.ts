@@ -177,16 +177,19 @@ export function startFlowmapPasses(
   log: (line: string) => void,
   /** The tap wrote a batch very recently: passes then yield to it (see BUSY_BACKLOG_ROWS). */
   tapBusy: () => boolean = () => false,
+  /** The tap reconciled the settings before it indexed anything (see startTap). */
+  reconciledAtStart = false,
 ): FlowmapPasses {
   const lag: FlowmapLag = { pending: null, behindSince: null, lastPassAt: null, lastError: null };
   // Before any pass: the map must be for these settings (server/flowmap/settings.ts). Retried each
   // tick while the store is away; off, that is all there is to do.
-  let reconciled = false;
+  let reconciled = reconciledAtStart;
   const reconcile = async (): Promise<void> => {
     if (reconciled) return;
     await reconcileFlowmapSettings(store, options, terminalEvents, log);
     reconciled = true;
   };
+  if (!options.enabled && reconciled) return { lag: () => lag, stop: async () => {} };
   if (!options.enabled) {
     let trying = false;
     const offTimer = setInterval(() => {

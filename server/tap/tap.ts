@@ -38,6 +38,7 @@ import { createAdmin, type KafkaAdmin } from "../kafka/admin";
 import { startBatchConsumer, type BatchConsumer, type PartitionBatch } from "../kafka/consume";
 import { startRetention } from "../retention/prune-index";
 import { startFlowmapPasses } from "../flowmap/pass";
+import { reconcileFlowmapSettings } from "../flowmap/settings";
 import { recordHeartbeat, type TapState } from "./tap-status";
 import { MAX_ROWS_PER_STATEMENT } from "./write-events";
 import { writeRecords, type WriteOutcome } from "./write-records";
@@ -235,6 +236,13 @@ export async function startTap(config: Config, store: Store, log: (line: string)
     await recordHeartbeat(store, state).catch(() => {});
   };
 
+  // The map's settings before the first record is indexed: a first start on an empty index then
+  // only records them, instead of taking its own first records for an index from before the map
+  // (which rebuilds: right, but wasted). The store away: the passes check them when it is back.
+  const reconciledAtStart = await reconcileFlowmapSettings(store, config.flowmap, config.terminalEvents, log).then(
+    () => true,
+    (err: unknown) => (log(`tap: flow map settings not checked yet (${describeStoreError(err)}); the passes will`), false),
+  );
   await refresh();
   await heartbeat();
   // A refresh that outlasts the interval (Kafka away, retries) makes the next one skip, not queue.
@@ -256,7 +264,7 @@ export async function startTap(config: Config, store: Store, log: (line: string)
   // The index comes first: while the tap is catching up a backlog (records waiting in Kafka, measured
   // by checkBacklog) the flow map folds rarely; once it keeps up with live traffic, every second.
   const catchingUp = () => Date.now() - Date.parse(state.lastProgressAt) < 2_000 && (state.pending ?? 0) > CATCHING_UP_RECORDS;
-  const passes = startFlowmapPasses(store, config.flowmap, config.terminalEvents, log, catchingUp);
+  const passes = startFlowmapPasses(store, config.flowmap, config.terminalEvents, log, catchingUp, reconciledAtStart);
 
   return {
     state: () => ({ ...state, flowmap: config.flowmap.enabled ? { ...passes.lag() } : null }),

@@ -29,8 +29,9 @@ for (const kind of ["postgres", "pglite"] as const) {
       await store?.close();
     });
 
+    const logged: string[] = [];
     const run = async (config: Config, s: Store, total: number) => {
-      const tap = await startTap(config, s, () => {});
+      const tap = await startTap(config, s, (line) => logged.push(line));
       taps.push(tap);
       await waitFor("every record read and committed", async () => (await groupLag(config.tapGroup, topics)) === 0 && total, { timeoutMs: 240_000 });
       // The tap's own passes fold the queue in shortly after (every second, back to back while full).
@@ -76,6 +77,11 @@ for (const kind of ["postgres", "pglite"] as const) {
       const tables = await readFlowmapTables(s);
       await run(testConfig({ ...env, FLOWTAP_TAP_GROUP: uniqueName("ft-fm-b-") }), s, messages.length);
       assertSameMap(await readFlowmapTables(s), tables, "after a full re-read");
+      // The first tap recorded the settings before it indexed anything; the second found them the
+      // same: neither took the index for one from before the map and rebuilt it.
+      assert.deepEqual(logged.filter((l) => /flow map: .*rebuild/.test(l)), []);
+      const [settings] = await s.rows<{ fingerprint: string }>(sql`SELECT fingerprint FROM flowmap_settings`);
+      assert.match(settings!.fingerprint, /"name":"refund"/);
     });
   });
 }
