@@ -189,8 +189,8 @@ export function startFlowmapPasses(
     await reconcileFlowmapSettings(store, options, terminalEvents, log);
     reconciled = true;
   };
-  if (!options.enabled && reconciled) return { lag: () => lag, stop: async () => {} };
   if (!options.enabled) {
+    if (reconciled) return { lag: () => lag, stop: async () => {} };
     let trying = false;
     const offTimer = setInterval(() => {
       if (reconciled) return clearInterval(offTimer);

@@ -146,3 +146,30 @@ test("the demo's payment-service writes Avro once its registry is up, and the fl
   assert.match(payload, /\d+\.\d\d/, "the decimal amount decoded to its text");
   assert.equal(await page.getByTestId("decode-error").count(), 0);
 });
+
+test("the demo also shows its consumer groups' lag and a dead letter with why it failed", async () => {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await signIn(page);
+  await page.goto(`${base}/lag`);
+  // The demo's services consume as real groups (scripts/lib/saga-consumers.ts); the sampler ticks every 10 s.
+  const group = page.locator('[data-testid="lag-group-row"][data-group="payment-service"]');
+  await group.waitFor({ timeout: 60_000 });
+
+  await page.goto(`${base}/dlq`);
+  // The Spring Kafka one of the demo's two dead-letter topics (the other is a Laravel queue's).
+  const topic = page.getByTestId("dlq-topic-row").filter({ hasText: "payments.completed.DLT" });
+  await topic.waitFor({ timeout: 60_000 });
+  await topic.locator("a").first().click();
+  const row = page.getByTestId("dlq-message-row").first();
+  await row.waitFor();
+  await row.locator("button").first().click();
+  const detail = page.getByTestId("dlq-detail");
+  await detail.waitFor();
+  const text = await detail.innerText();
+  // The demo's dead letters are Spring Kafka's (scripts/lib/saga-events.ts): class and message from its headers.
+  assert.match(text, /Error class\s+[\w.$]+Exception\b/, text);
+  assert.match(text, /Message\s+Listener method '\w+' threw exception/, text);
+  assert.deepEqual(errors, []);
+});
