@@ -1,6 +1,6 @@
 // Input schemas of the HTTP API; route handlers parse with them, client hooks take their types.
 import { z } from "zod";
-import { kafkaOffset, kafkaOffsetInBody, partition, topicName } from "./fields";
+import { kafkaOffset, kafkaOffsetInBody, partition, rangeMs, topicName } from "./fields";
 
 // Messages name no parameter: the route prefixes the parameter's name.
 const text = (max: number) =>
@@ -57,10 +57,8 @@ export const auditQuery = z.object({
 
 export type ReplayBody = z.infer<typeof replayBody>;
 
-const RANGE = /^(\d{1,4})(m|h|d)$/;
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 /** Lag history reaches back 30 days at most (the rollups' retention). */
-const MAX_LAG_SINCE_MS = 30 * UNIT_MS.d;
+const MAX_LAG_SINCE_MS = 30 * 86_400_000;
 export const LAG_SINCE_HINT = "must be a range like 15m, 6h, 7d (at most 30d) or an ISO time in the last 30 days";
 
 /** A range back from now, or an instant; the route resolves it against its clock (lagSinceMs). */
@@ -74,8 +72,7 @@ export const lagQuery = z.object({
     .max(64, LAG_SINCE_HINT)
     .default("1h")
     .transform((s, ctx): LagSince => {
-      const m = RANGE.exec(s);
-      const range = m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : null;
+      const range = rangeMs(s);
       if (range !== null && range > 0 && range <= MAX_LAG_SINCE_MS) return { range };
       const at = range === null ? Date.parse(s) : NaN;
       if (!Number.isNaN(at)) return { at };

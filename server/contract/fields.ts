@@ -42,3 +42,12 @@ export const kafkaOffsetInBody = z.union(
   [kafkaOffset, z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).transform(String)],
   { error: `${OFFSET_HINT}, as a string (numbers past 2^53 are not exact)` },
 );
+
+const RANGE = /^(\d{1,4})(m|h|d)$/;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A span back from now, "15m", "6h" or "7d", in ms; null when `s` is not one. */
+export function rangeMs(s: string): number | null {
+  const m = RANGE.exec(s);
+  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : null;
+}

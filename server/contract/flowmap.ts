@@ -3,6 +3,7 @@
 // The clock is not read here: a range ("1h") is resolved against `now` by the server
 // (server/flowmap/read-window.ts), so parsing stays a function of the query alone.
 import { z } from "zod";
+import { rangeMs } from "./fields";
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -17,8 +18,6 @@ export const DEFAULT_MAP_RANGE = "1h";
 export const COMPARE_MODES = ["previous", "day", "week", "none"] as const;
 export type CompareMode = (typeof COMPARE_MODES)[number];
 
-const RANGE = /^(\d{1,4})(m|h|d)$/;
-const UNIT_MS = { m: MINUTE_MS, h: HOUR_MS, d: DAY_MS } as const;
 // PostgreSQL's timestamptz and JavaScript's Date agree on 0001…9999; the index holds 1970… (the extractor clamps).
 const EARLIEST = Date.UTC(1970, 0, 1);
 const LATEST = Date.UTC(9999, 0, 1);
@@ -26,10 +25,7 @@ const LATEST = Date.UTC(9999, 0, 1);
 /** A range back from `until` ("1h") or an instant (ISO 8601). */
 export type Since = { range: number } | { at: number };
 
-export function rangeMs(s: string): number | null {
-  const m = RANGE.exec(s);
-  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : null;
-}
+export { rangeMs };
 
 function instantMs(s: string): number | null {
   if (!/^\d{4}-\d\d-\d\d(T[\d:.]+(Z|[+-]\d\d:?\d\d)?)?$/.test(s)) return null;
