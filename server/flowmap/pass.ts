@@ -32,6 +32,7 @@ import { NO_OUTCOME, syncFlows, type FlowmapOutcome } from "./sync-flows";
 import { inTransaction } from "./transaction";
 import { reconcileFlowmapSettings } from "./settings";
 import { FLOWMAP_PASS_LOCK } from "./write-flowmap";
+import { queueVacuum } from "./vacuum";
 
 /**
  * Flows a pass folds at most: bounds its transaction (1,000 flows × ~10 events read, ≈ 0.1–0.3 s)
@@ -66,6 +67,8 @@ export interface PassResult {
   ran: boolean;
   /** Flows picked from the queue (folded, frozen, refused or skipped over the cap). */
   flows: number;
+  /** Queue rows this pass deleted. */
+  rows: number;
   /** The last correlation ID picked (the next pass starts after it), null when the queue was read to its end. */
   cursor: string | null;
   outcome: FlowmapOutcome;
@@ -97,16 +100,17 @@ export async function runFlowmapPass(store: Store, options: FlowmapOptions, term
   const config = { flowTypes: options.flowTypes, terminalEvents, maxEvents: options.maxEvents };
   const result = await inTransaction(store, async (tx): Promise<PassResult> => {
     const [lock] = await tx.rows<{ ok: boolean }>(sql`SELECT pg_try_advisory_xact_lock(${FLOWMAP_PASS_LOCK}) AS ok`);
-    if (!lock?.ok) return { ran: false, flows: 0, cursor: o.after ?? null, outcome: NO_OUTCOME };
+    if (!lock?.ok) return { ran: false, flows: 0, rows: 0, cursor: o.after ?? null, outcome: NO_OUTCOME };
     let picked = await pick(tx, o.after ?? null, limit);
     if (picked.length === 0 && o.after) picked = await pick(tx, null, limit);
-    if (picked.length === 0) return { ran: true, flows: 0, cursor: null, outcome: NO_OUTCOME };
+    if (picked.length === 0) return { ran: true, flows: 0, rows: 0, cursor: null, outcome: NO_OUTCOME };
     const outcome = await syncFlows(tx, new Map(picked.map((p) => [p.cid, p.n])), config, "sync");
     await o.beforeDelete?.();
     // Exactly the rows of this snapshot: a row queued since (by a chunk committed after it) stays.
     await tx.rows(sql`
       DELETE FROM flowmap_pending WHERE correlation_id IN (SELECT json_array_elements_text(${JSON.stringify(picked.map((p) => p.cid))}::json))`);
-    return { ran: true, flows: picked.length, cursor: picked.length === limit ? picked.at(-1)!.cid : null, outcome };
+    const rows = picked.reduce((sum, p) => sum + p.n, 0);
+    return { ran: true, flows: picked.length, rows, cursor: picked.length === limit ? picked.at(-1)!.cid : null, outcome };
   }, o.isolation ?? "repeatable read");
   if (result.flows > 0) options.report?.(result.outcome);
   return result;
@@ -213,6 +217,7 @@ export function startFlowmapPasses(
   let busy = false;
   let lastPassStartedAt = 0;
   let countedAt = 0;
+  const vacuum = queueVacuum(store);
   const recount = async (force: boolean): Promise<void> => {
     if (!force && Date.now() - countedAt < BUSY_COUNT_EVERY_MS) return;
     lag.pending = await pendingRows(store, BUSY_BACKLOG_ROWS);
@@ -234,6 +239,7 @@ export function startFlowmapPasses(
         cursor = r.cursor;
         if (!r.ran) break;
         passed = true;
+        await vacuum(r.rows);
         lag.lastPassAt = new Date().toISOString();
         if (r.outcome.refused > 0) log(`flow map: ${r.outcome.refused} flow(s) refused by the store for data reasons, taken off the map`);
         if (r.cursor === null) break;

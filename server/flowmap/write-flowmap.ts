@@ -16,9 +16,10 @@ import "server-only";
  *      theirs commits until ours does (every events statement upserts its flows row);
  *   3. each such flow's recorded contribution (from its non-pending events, as the pass computed
  *      it) is subtracted and its members row deleted (syncFlows "detach");
- *   4. queue rows at the displaced keys are deleted, and every remaining event of those flows is
- *      queued again (ON CONFLICT DO UPDATE: existing queue rows get a new version). The pass then
- *      adds each flow back whole, from its remaining events (no members row: nothing to subtract).
+ *   4. queue rows at the displaced keys are deleted, every other queue row of those flows is
+ *      rewritten (UPDATE: a new row version), and every remaining event of those flows not queued
+ *      yet is queued (NOT EXISTS: the queue has no key, each event is in it at most once). The pass
+ *      then adds each flow back whole, from its remaining events (no members row: nothing to subtract).
  * Why 4 rewrites existing rows: a pass takes the lock in its first statement, but its snapshot is
  * taken when that statement starts, a moment before. A displacement committing in between is
  * invisible to that pass although the pass holds the lock after it. Such a pass can only have
@@ -69,13 +70,17 @@ async function detachDisplaced(tx: Store, json: string, terminalEvents: RegExp, 
     outcome = await syncFlows(tx, counts, config, "detach");
   }
   // The displaced keys leave the queue (their events are about to go); the new generation queues its own.
+  // A queue row holds its event's correlation ID: matching on it lets the queue's one index serve.
   await tx.rows(sql`
     DELETE FROM flowmap_pending p
     USING json_to_recordset(${json}::json) AS b(topic text, partition int, "offset" bigint, ts timestamptz, size int, key text), events e
-    WHERE p.topic = b.topic AND p.partition = b.partition AND p."offset" = b."offset"
+    WHERE p.correlation_id = e.correlation_id AND p.topic = b.topic AND p.partition = b.partition AND p."offset" = b."offset"
       AND e.topic = b.topic AND e.partition = b.partition AND e."offset" = b."offset"
       AND (e.ts <> b.ts OR e.size <> b.size OR e.key IS DISTINCT FROM b.key)`);
   if (ids.length > 0) {
+    await tx.rows(sql`
+      UPDATE flowmap_pending SET correlation_id = correlation_id
+      WHERE correlation_id IN (SELECT json_array_elements_text(${idsJson}::json))`);
     // Every remaining event queued again (a flow over twice the cap gets one row: it only needs to
     // be dirty, and the pass's count check skips it while it stays over the cap).
     await tx.rows(sql`
@@ -93,9 +98,10 @@ async function detachDisplaced(tx: Store, json: string, terminalEvents: RegExp, 
         WHERE NOT EXISTS (SELECT 1 FROM gone g WHERE g.topic = e.topic AND g.partition = e.partition AND g."offset" = e."offset")
       )
       INSERT INTO flowmap_pending AS p (topic, partition, "offset", correlation_id)
-      SELECT topic, partition, "offset", correlation_id FROM keep WHERE events <= ${2 * options.maxEvents} OR k = 1
-      ORDER BY topic, partition, "offset"
-      ON CONFLICT (topic, partition, "offset") DO UPDATE SET correlation_id = excluded.correlation_id`);
+      SELECT topic, partition, "offset", correlation_id FROM keep
+      WHERE (events <= ${2 * options.maxEvents} OR k = 1)
+        AND NOT EXISTS (SELECT 1 FROM flowmap_pending q WHERE q.correlation_id = keep.correlation_id
+                          AND q.topic = keep.topic AND q.partition = keep.partition AND q."offset" = keep."offset")`);
   }
   options.report?.(outcome);
 }

@@ -118,13 +118,13 @@ async function displaceOldGeneration(store: Store, json: string): Promise<number
 /**
  * With the flow map on, each event the statement actually inserted that has a correlation ID is
  * queued in flowmap_pending in the same statement, for the deferred pass (server/flowmap/pass.ts).
- * A re-read inserts no event, so it queues nothing. Off: no queue row at all.
+ * A re-read inserts no event, so it queues nothing; that is what keeps each event queued once (the
+ * queue has no key of its own). Off: no queue row at all.
  */
 const PENDING_ON = sql.raw(`,
     pend AS (
       INSERT INTO flowmap_pending (topic, partition, "offset", correlation_id)
       SELECT topic, partition, "offset", correlation_id FROM ins WHERE correlation_id IS NOT NULL
-      ON CONFLICT DO NOTHING
       RETURNING 1
     )`);
 

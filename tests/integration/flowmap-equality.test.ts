@@ -32,6 +32,21 @@ const FLOWMAP: FlowmapOptions = {
 const CONFIG = { flowTypes: FLOWMAP.flowTypes, terminalEvents: TERMINAL, maxEvents: FLOWMAP.maxEvents };
 const START = Date.UTC(2026, 3, 25, 8, 50, 0);
 
+/**
+ * The queue has no key (migration 0010): each event must be in it at most once, and only while it
+ * is indexed under the same correlation ID, by construction of the writes alone.
+ */
+async function assertQueueIsASetOfEvents(s: Store, label: string): Promise<void> {
+  const twice = await s.rows(sql`
+    SELECT topic, partition, "offset"::text AS "offset", count(*)::int AS n FROM flowmap_pending GROUP BY 1, 2, 3 HAVING count(*) > 1 LIMIT 5`);
+  assert.deepEqual(twice, [], `${label}: events queued twice`);
+  const [orphans] = await s.rows<{ n: number }>(sql`
+    SELECT count(*)::int AS n FROM flowmap_pending p
+    WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.topic = p.topic AND e.partition = p.partition AND e."offset" = p."offset"
+                        AND e.correlation_id = p.correlation_id)`);
+  assert.equal(orphans!.n, 0, `${label}: queue rows with no such event`);
+}
+
 for (const kind of ["postgres", "pglite"] as const) {
   describe(`flow map = recomputation (${kind})`, () => {
     let store: Store | undefined;
@@ -46,6 +61,7 @@ for (const kind of ["postgres", "pglite"] as const) {
         const writes = await deliver(s, records, FLOWMAP, { seed, workers: kind === "postgres" ? 3 : 1, rewind: 0.12 });
         delivered.push(...records);
         assert.ok(writes > 0);
+        await assertQueueIsASetOfEvents(s, `seed ${seed}`);
         await drainFlowmap(s, FLOWMAP, TERMINAL);
         assert.equal(await pendingRows(s), 0);
         const [n] = await s.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM events`);
@@ -86,6 +102,8 @@ for (const kind of ["postgres", "pglite"] as const) {
         const extract = defaultExtractConfig();
         const out = await writeRecords(s, second.slice(0, 200).map((r) => extractRecord(r, extract)), TERMINAL, FLOWMAP);
         assert.ok(out.inserted > 0);
+        await assertQueueIsASetOfEvents(s, "after displacement");
+        if (!folded) assert.ok((await pendingRows(s)) > 0);
         await drainFlowmap(s, FLOWMAP, TERMINAL);
         await assertMapEqualsRecomputation(s, CONFIG, "after displacement");
         assert.deepEqual({ frozen: outcome.frozen, refused: outcome.refused }, { frozen: 0, refused: 0 });

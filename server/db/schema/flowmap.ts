@@ -140,7 +140,10 @@ export const flowmapPending = pgTable(
     offset: bigint("offset", { mode: "bigint" }).notNull(),
     correlationId: text("correlation_id").notNull(),
   },
-  (t) => [primaryKey({ name: "flowmap_pending_pk", columns: [t.topic, t.partition, t.offset] }), index("flowmap_pending_flow_idx").on(t.correlationId)],
+  // No key on (topic, partition, offset): each event is queued at most once by construction (only
+  // the events INSERT's own inserted rows are queued; a displacement re-queues with NOT EXISTS), and
+  // the key's index was a second B-tree insert per indexed event. Lookups go by correlation ID.
+  (t) => [index("flowmap_pending_flow_idx").on(t.correlationId)],
 );
 
 /**
