@@ -144,6 +144,8 @@ export async function startTap(config: Config, store: Store, log: (line: string)
     }
   };
 
+  /** Set once checkBacklog exists (below); a batch can land before that line runs. */
+  let checkBacklogNow: () => void = () => {};
   const handle = async (batch: PartitionBatch): Promise<void> => {
     // Waits on the registry for at most FLOWTAP_DECODE_WAIT_MS (2 s); what it cannot decode is indexed as binary with the reason.
     const decoded = decoder ? await decoder.decode(batch.records) : null;
@@ -159,6 +161,9 @@ export async function startTap(config: Config, store: Store, log: (line: string)
       if (out.quarantined > 0) log(`tap: ${out.quarantined} record(s) of ${batch.topic}/${batch.partition} quarantined: the store refused them even reduced`);
     }
     state.lastIndexedAt = state.lastProgressAt = new Date().toISOString();
+    // The backlog is unknown until counted, and until then the flow map does not yield to the index
+    // (catchingUp below): count it now rather than at the next periodic check, up to 10 s away.
+    if (state.pendingCheckedAt === null) checkBacklogNow();
     if (state.state === "stalled") {
       state.state = "running";
       state.lastError = null;
@@ -254,11 +259,12 @@ export async function startTap(config: Config, store: Store, log: (line: string)
   }, config.topicRefreshMs);
   const heartbeatTimer = setInterval(() => void heartbeat(), HEARTBEAT_MS);
   let checking = false;
-  const backlogTimer = setInterval(() => {
+  checkBacklogNow = () => {
     if (checking) return;
     checking = true;
     void checkBacklog().finally(() => (checking = false));
-  }, Math.min(BACKLOG_EVERY_MS, config.stallAfterS * 500));
+  };
+  const backlogTimer = setInterval(checkBacklogNow, Math.min(BACKLOG_EVERY_MS, config.stallAfterS * 500));
   const stopRetention = startRetention(store, config.retentionDays, log);
   // Busy: a batch finished in the last 2 s (the flow-map pass then runs one pass a second, not back to back).
   // The index comes first: while the tap is catching up a backlog (records waiting in Kafka, measured
