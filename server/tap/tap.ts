@@ -117,6 +117,40 @@ export async function startTap(config: Config, store: Store, log: (line: string)
   // Wire-format Avro/Protobuf/JSON Schema decoding exists only with a registry configured.
   const decoder = config.schemaRegistry ? createDecoder(config.schemaRegistry) : null;
 
+  let waitingSince: number | null = null;
+  /** Records waiting on this tap's partitions, and whether it is stalled on them. */
+  const checkBacklog = async (): Promise<void> => {
+    if (state.state !== "running" && state.state !== "stalled") return;
+    try {
+      state.pending = await admin.pendingRecords(config.tapGroup, state.partitions);
+      state.pendingCheckedAt = new Date().toISOString();
+    } catch {
+      return; // Kafka away: the topic refresh reports that
+    }
+    if (state.pending === 0) waitingSince = null;
+    else waitingSince ??= Date.now();
+    // Idle counts from the later of the last progress and when records began to wait: a tap idle for
+    // hours is not stalled the moment a record arrives.
+    const idleS = waitingSince === null ? 0 : (Date.now() - Math.max(Date.parse(state.lastProgressAt), waitingSince)) / 1000;
+    if (idleS > config.stallAfterS) {
+      const reason = `stalled: ${state.pending} record(s) waiting, nothing indexed for ${Math.round(idleS)} s`;
+      if (state.state !== "stalled") log(`tap: ${reason}`);
+      state.state = "stalled";
+      state.lastError = reason;
+    } else if (state.state === "stalled") {
+      state.state = "running";
+      state.lastError = null;
+    }
+  };
+
+  let checking = false;
+  /** One backlog count at a time: the timer's and the first batch's. */
+  const checkBacklogNow = (): void => {
+    if (checking) return;
+    checking = true;
+    void checkBacklog().finally(() => (checking = false));
+  };
+
   /**
    * One chunk until it is stored. What ends the loop: the write succeeding (bad rows are
    * isolated inside it, so only an unavailable store throws), the batch no longer ours (stop,
@@ -144,8 +178,6 @@ export async function startTap(config: Config, store: Store, log: (line: string)
     }
   };
 
-  /** Set once checkBacklog exists (below); a batch can land before that line runs. */
-  let checkBacklogNow: () => void = () => {};
   const handle = async (batch: PartitionBatch): Promise<void> => {
     // Waits on the registry for at most FLOWTAP_DECODE_WAIT_MS (2 s); what it cannot decode is indexed as binary with the reason.
     const decoded = decoder ? await decoder.decode(batch.records) : null;
@@ -211,32 +243,6 @@ export async function startTap(config: Config, store: Store, log: (line: string)
     }
   };
 
-  let waitingSince: number | null = null;
-  /** Records waiting on this tap's partitions, and whether it is stalled on them. */
-  const checkBacklog = async (): Promise<void> => {
-    if (state.state !== "running" && state.state !== "stalled") return;
-    try {
-      state.pending = await admin.pendingRecords(config.tapGroup, state.partitions);
-      state.pendingCheckedAt = new Date().toISOString();
-    } catch {
-      return; // Kafka away: the topic refresh reports that
-    }
-    if (state.pending === 0) waitingSince = null;
-    else waitingSince ??= Date.now();
-    // Idle counts from the later of the last progress and when records began to wait: a tap idle for
-    // hours is not stalled the moment a record arrives.
-    const idleS = waitingSince === null ? 0 : (Date.now() - Math.max(Date.parse(state.lastProgressAt), waitingSince)) / 1000;
-    if (idleS > config.stallAfterS) {
-      const reason = `stalled: ${state.pending} record(s) waiting, nothing indexed for ${Math.round(idleS)} s`;
-      if (state.state !== "stalled") log(`tap: ${reason}`);
-      state.state = "stalled";
-      state.lastError = reason;
-    } else if (state.state === "stalled") {
-      state.state = "running";
-      state.lastError = null;
-    }
-  };
-
   const heartbeat = async (): Promise<void> => {
     await recordHeartbeat(store, state).catch(() => {});
   };
@@ -258,12 +264,6 @@ export async function startTap(config: Config, store: Store, log: (line: string)
     refreshing = refresh().finally(() => (busy = false));
   }, config.topicRefreshMs);
   const heartbeatTimer = setInterval(() => void heartbeat(), HEARTBEAT_MS);
-  let checking = false;
-  checkBacklogNow = () => {
-    if (checking) return;
-    checking = true;
-    void checkBacklog().finally(() => (checking = false));
-  };
   const backlogTimer = setInterval(checkBacklogNow, Math.min(BACKLOG_EVERY_MS, config.stallAfterS * 500));
   const stopRetention = startRetention(store, config.retentionDays, log);
   // Busy: a batch finished in the last 2 s (the flow-map pass then runs one pass a second, not back to back).
