@@ -33,6 +33,7 @@ import { inTransaction } from "./transaction";
 import { reconcileFlowmapSettings } from "./settings";
 import { FLOWMAP_PASS_LOCK } from "./write-flowmap";
 import { queueVacuum } from "./vacuum";
+import { pendingRows } from "./queued";
 
 /**
  * Flows a pass folds at most: bounds its transaction (1,000 flows × ~10 events read, ≈ 0.1–0.3 s)
@@ -148,11 +149,6 @@ export async function drainFlowmap(store: Store, options: FlowmapOptions, termin
   }
 }
 
-/** Rows in the queue (capped: the count must stay cheap however far behind the map is). */
-export async function pendingRows(store: Store, cap = 1_000_000): Promise<number> {
-  const [r] = await store.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM flowmap_pending LIMIT ${cap}) q`);
-  return r?.n ?? 0;
-}
 
 export interface FlowmapLag {
   /** Events indexed but not yet on the map, at the last check; null before the first. */

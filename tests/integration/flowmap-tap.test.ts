@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
 import { openStore, type Store } from "../../server/db/client";
 import type { Config } from "../../server/config";
 import { readFlowmapTables } from "../../server/flowmap/recompute";
-import { pendingRows } from "../../server/flowmap/pass";
+import { pendingRows } from "../../server/flowmap/queued";
 import { startTap, type Tap } from "../../server/tap/tap";
 import { generate } from "./flowmap-gen";
 import { assertMapEqualsRecomputation, assertSameMap } from "./flowmap-compare";
